@@ -1,0 +1,63 @@
+/**
+ * RunResult: what the sandbox tells the core about one run (DESIGN.md §2).
+ * Exactly one status; `sandbox_error` means the user's code never ran and `reason` says why.
+ */
+export type RunStatus =
+  | 'ok' // exit code 0
+  | 'error' // non-zero exit, e.g. an uncaught exception
+  | 'timeout' // the wall clock ran out and the container was killed
+  | 'memory' // killed by the kernel's OOM killer (State.OOMKilled)
+  | 'output_limit' // captured output reached the byte cap and the container was killed
+  | 'killed' // killed by a signal for another reason (e.g. SIGXCPU from the CPU-seconds backstop)
+  | 'sandbox_error'; // Docker unreachable, image missing, create failed: the code never ran
+
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'ok',
+  'error',
+  'timeout',
+  'memory',
+  'output_limit',
+  'killed',
+  'sandbox_error',
+];
+
+export interface RunResult {
+  status: RunStatus;
+  /** The process's exit code, or null when there is none (killed by us, or never ran). */
+  exitCode: number | null;
+  /** Name of the signal that ended the process (e.g. "SIGKILL"), or null. */
+  signal: string | null;
+  /** stdout and stderr interleaved in arrival order, as a terminal would show them. */
+  output: string;
+  stdout: string;
+  stderr: string;
+  /** Bytes of output captured (stdout + stderr), at most the configured cap. */
+  outputBytes: number;
+  /** From code delivery to exit, in milliseconds (0 when the code never ran). */
+  durationMs: number;
+  /** For `sandbox_error`: what went wrong and how to fix it. Absent otherwise. */
+  reason?: string;
+  /** Files the program produced (reserved for a later feature; always empty for now). */
+  files: RunFile[];
+}
+
+export interface RunFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** A result for a run that never started: the user's code did not execute. */
+export function sandboxError(reason: string): RunResult {
+  return {
+    status: 'sandbox_error',
+    exitCode: null,
+    signal: null,
+    output: '',
+    stdout: '',
+    stderr: '',
+    outputBytes: 0,
+    durationMs: 0,
+    reason,
+    files: [],
+  };
+}

@@ -1,0 +1,28 @@
+import type { RunStatus } from '../sandbox/result.js';
+
+/**
+ * Reply: what the core hands an adapter to post (DESIGN.md §2). Everything in it is already
+ * truncated and escaped for the target platform, so adapters only post it.
+ */
+export interface Reply {
+  /** `result`: the code ran (or the sandbox failed); `notice`: nothing ran (throttled, no code, …). */
+  kind: 'result' | 'notice';
+  /** The run's status for results; null for notices. */
+  status: RunStatus | null;
+  /** One line a user understands, e.g. "✅ done in 0.12 s". */
+  statusLine: string;
+  /** The output to show inside a code block: escaped and cut for the platform ('' for notices). */
+  output: string;
+  /** The whole message body (status line + fenced output), within the platform's length limit. */
+  text: string;
+  /** True when `output` is shorter than what the program printed. */
+  truncated: boolean;
+  /** The full output as `output.txt` whenever it was cut; program files later. */
+  attachments: Attachment[];
+}
+
+export interface Attachment {
+  name: string;
+  contentType: string;
+  data: Buffer;
+}
