@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the sandbox root filesystem without a container registry: a Debian minbase made by
+# debootstrap, with Debian's python3 and the curated python3-* packages from packages.txt, then
+# stripped of what a sandbox must not have. Writes the tree as a tar stream to stdout, for
+# `docker import`. Needs root, debootstrap and a Debian mirror (DEBIAN_MIRROR, DEBIAN_SUITE).
+set -euo pipefail
+
+packages_file=${1:?usage: build-offline.sh PACKAGES_FILE > rootfs.tar}
+suite=${DEBIAN_SUITE:-bookworm}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+command -v debootstrap >/dev/null || {
+  echo "debootstrap is not installed: apt-get install debootstrap" >&2
+  exit 1
+}
+
+rootfs=$(mktemp -d /tmp/sandpiper-rootfs.XXXXXX)
+trap 'rm -rf "$rootfs"' EXIT
+
+debian_packages=$(awk '!/^#/ && NF { print $2 }' "$packages_file" | paste -sd, -)
+debootstrap --variant=minbase --include="python3,${debian_packages}" \
+  "$suite" "$rootfs" "$mirror" >&2
+
+# No package manager state, caches, docs or locales: smaller, and nothing to install with.
+rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/* "$rootfs"/var/cache/debconf/*-old \
+  "$rootfs"/usr/share/doc "$rootfs"/usr/share/man "$rootfs"/usr/share/info \
+  "$rootfs"/usr/share/locale "$rootfs"/var/log/*
+# setuid/setgid binaries (a minbase ships about eleven) are privilege-escalation material.
+find "$rootfs" -xdev -perm /6000 -type f -exec chmod ug-s {} +
+
+tar -C "$rootfs" --numeric-owner -cf - .

@@ -1,0 +1,32 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Labels on every sandbox container, so that a crashed bot's containers can be found and removed
+ * (by the reaper, at startup and periodically) without touching anything else on the engine.
+ */
+export const LABEL_SANDBOX = 'sandpiper.sandbox';
+export const LABEL_INSTANCE = 'sandpiper.instance';
+export const LABEL_OWNER = 'sandpiper.owner';
+export const LABEL_DEADLINE = 'sandpiper.deadline';
+
+/** Which bot process made a container: a unique id plus where it runs, to tell if it is alive. */
+export interface Instance {
+  id: string;
+  host: string;
+  pid: number;
+}
+
+export function currentInstance(): Instance {
+  return { id: randomUUID(), host: hostname(), pid: process.pid };
+}
+
+/** Labels for a sandbox that must be gone by `deadlineMs` (epoch milliseconds). */
+export function sandboxLabels(instance: Instance, deadlineMs: number): Record<string, string> {
+  return {
+    [LABEL_SANDBOX]: '1',
+    [LABEL_INSTANCE]: instance.id,
+    [LABEL_OWNER]: `${instance.host}:${instance.pid}`,
+    [LABEL_DEADLINE]: String(Math.ceil(deadlineMs)),
+  };
+}

@@ -1,0 +1,199 @@
+import type { Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type Docker from 'dockerode';
+import { isGoneError } from './docker-errors.js';
+import { createDemuxer, OutputCollector, type CapturedOutput } from './output.js';
+
+/**
+ * The race-free life of one sandbox container (DESIGN.md §3):
+ * create → attach BEFORE start → register a `next-exit` wait BEFORE start → start   (launch)
+ * → write the request to stdin and half-close → arm the wall clock → on timeout or output cap,
+ * SIGKILL → drain briefly → inspect for OOMKilled and the exit code                   (execute)
+ * → force-remove                                                                      (destroy)
+ * A pooled sandbox is simply launched ahead of time; execution is identical.
+ */
+
+export interface LaunchedSandbox {
+  readonly container: Docker.Container;
+  /** Resolves with the exit status code; rejects if the connection to Docker breaks. */
+  readonly exited: Promise<number>;
+  /** Set when the process has already exited (e.g. a pooled member that died while idle). */
+  readonly hasExited: () => boolean;
+  readonly launchedAt: number;
+  readonly stream: Socket;
+  readonly streamEnded: Promise<void>;
+  readonly collector: OutputCollector;
+  /** Called once if the output cap is hit; execute() installs the real handler. */
+  onOverflow: () => void;
+}
+
+export interface Execution {
+  /** Why we killed it, if we did. */
+  cause: 'timeout' | 'output_limit' | null;
+  exitCode: number;
+  oomKilled: boolean;
+  captured: CapturedOutput;
+  durationMs: number;
+}
+
+/** How long we wait for the attach stream to finish after the process exited. */
+const DRAIN_MS = 1_000;
+/** How long after SIGKILL Docker may take to report the exit before we give up on it. */
+const EXIT_REPORT_GRACE_MS = 5_000;
+
+export async function launch(
+  docker: Docker,
+  spec: Docker.ContainerCreateOptions,
+  outputCapBytes: number,
+): Promise<LaunchedSandbox> {
+  const container = await docker.createContainer(spec);
+  try {
+    const stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as unknown as Socket;
+    stream.on('error', () => {}); // a broken attach shows up as a failed wait; never crash on it
+    const streamEnded = new Promise<void>((resolve) => {
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+    });
+    let exitedFlag = false;
+    const { exit } = await registerExitWait(docker, container.id);
+    const exited = exit.then((code) => {
+      exitedFlag = true;
+      return code;
+    });
+    exited.catch(() => {}); // observed later by execute(); an idle pooled member may never be
+    const sandbox: LaunchedSandbox = {
+      container,
+      exited,
+      hasExited: () => exitedFlag,
+      launchedAt: Date.now(),
+      stream,
+      streamEnded,
+      collector: new OutputCollector(outputCapBytes, () => sandbox.onOverflow()),
+      onOverflow: () => {},
+    };
+    stream.on('data', createDemuxer((name, chunk) => sandbox.collector.push(name, chunk)));
+    await container.start();
+    return sandbox;
+  } catch (error) {
+    await removeContainer(container);
+    throw error;
+  }
+}
+
+/**
+ * POST /containers/{id}/wait?condition=next-exit, resolved in two steps. Docker writes the response
+ * headers as soon as the waiter is registered, so awaiting them before `start` guarantees the exit
+ * can't slip past us (dockerode's own wait() only resolves at exit, hiding that moment).
+ */
+function registerExitWait(docker: Docker, id: string): Promise<{ exit: Promise<number> }> {
+  return new Promise((registered, failed) => {
+    docker.modem.dial(
+      {
+        path: `/containers/${id}/wait?`, // docker-modem appends the query from options._query
+        method: 'POST',
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options: { _query: { condition: 'next-exit' }, _body: {} },
+      },
+      (error: Error | null, response: unknown) => {
+        if (error) return failed(error);
+        registered({ exit: readExitCode(response as IncomingMessage) });
+      },
+    );
+  });
+}
+
+function readExitCode(response: IncomingMessage): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('error', reject);
+    response.on('aborted', () => reject(new Error('the Docker connection closed during the run')));
+    response.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { StatusCode?: number };
+        if (typeof body.StatusCode !== 'number') throw new Error('no StatusCode in wait response');
+        resolve(body.StatusCode);
+      } catch {
+        reject(new Error('the Docker connection closed during the run'));
+      }
+    });
+  });
+}
+
+/** Delivers the request, enforces the wall clock and output cap, and reports how it ended. */
+export async function execute(
+  sandbox: LaunchedSandbox,
+  request: Buffer,
+  timeoutMs: number,
+): Promise<Execution> {
+  let cause: Execution['cause'] = null;
+  const stop = (why: NonNullable<Execution['cause']>) => {
+    if (cause) return;
+    cause = why;
+    // If the kill fails, Docker is gone too: the exit deadline below turns that into an error.
+    killContainer(sandbox.container).catch(() => {});
+  };
+  sandbox.onOverflow = () => stop('output_limit');
+
+  sandbox.stream.end(request); // write the code, then half-close: the program sees EOF after it
+  const startedAt = performance.now();
+  const wallClock = setTimeout(() => stop('timeout'), timeoutMs);
+  let exitCode: number;
+  try {
+    exitCode = await withDeadline(
+      sandbox.exited,
+      timeoutMs + EXIT_REPORT_GRACE_MS,
+      'Docker did not report the end of the run',
+    );
+  } finally {
+    clearTimeout(wallClock);
+  }
+  const durationMs = performance.now() - startedAt;
+  await withDeadline(sandbox.streamEnded, DRAIN_MS, '').catch(() => {});
+  const state = (await sandbox.container.inspect()).State;
+  return {
+    cause,
+    exitCode,
+    oomKilled: state.OOMKilled,
+    captured: sandbox.collector.finish(),
+    durationMs,
+  };
+}
+
+export async function killContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.kill({ signal: 'SIGKILL' });
+  } catch (error) {
+    if (!isGoneError(error)) throw error;
+  }
+}
+
+/** Force-removes a container; a container that is already gone counts as removed. */
+export async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true });
+  } catch (error) {
+    if (!isGoneError(error)) throw error;
+  }
+}
+
+/** Tears down a launched sandbox: our end of the stream, then the container itself. */
+export async function destroy(sandbox: LaunchedSandbox): Promise<void> {
+  sandbox.stream.destroy();
+  await removeContainer(sandbox.container);
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,110 @@
+import type Docker from 'dockerode';
+import { classify } from './classify.js';
+import { describeDockerError, errorDetail } from './docker-errors.js';
+import { currentInstance, sandboxLabels, type Instance } from './labels.js';
+import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
+import type { SandboxLimits, SandboxRuntime } from './limits.js';
+import { sandboxError, type RunResult } from './result.js';
+import { buildContainerSpec } from './spec.js';
+
+export interface RunnerSettings {
+  image: string;
+  runtime: SandboxRuntime;
+  limits: SandboxLimits;
+  /** Code larger than this is refused before any container is made. */
+  maxCodeBytes: number;
+}
+
+export interface RunInput {
+  code: string;
+  /** What the program reads from stdin (input()); empty by default. */
+  stdin?: string;
+}
+
+/** The part of a pino logger the sandbox uses (the sandbox layer never imports the core). */
+export interface SandboxLog {
+  warn(details: object, message: string): void;
+}
+
+/** A container may live this long past its wall-clock limit before the reaper calls it orphaned. */
+const DEADLINE_SLACK_MS = 60_000;
+
+/** The wire format the bootstrap reads: "<code bytes>\n<code><stdin>". */
+export function frameRequest({ code, stdin = '' }: RunInput): Buffer {
+  const source = Buffer.from(code, 'utf8');
+  return Buffer.concat([Buffer.from(`${source.length}\n`), source, Buffer.from(stdin, 'utf8')]);
+}
+
+/** Why code can't be run at all, or null when it can. */
+export function refuseCode(code: string, maxCodeBytes: number): string | null {
+  const bytes = Buffer.byteLength(code, 'utf8');
+  if (bytes <= maxCodeBytes) return null;
+  return `the code is ${formatKiB(bytes)}, over the ${formatKiB(maxCodeBytes)} limit`;
+}
+
+function formatKiB(bytes: number): string {
+  return `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/**
+ * Runs one snippet in a fresh, hardened, single-use container and reports a RunResult. Never
+ * throws: every failure becomes a result (Docker problems are `sandbox_error` with a reason).
+ */
+export class SandboxRunner {
+  private readonly removals = new Set<Promise<void>>();
+
+  constructor(
+    private readonly docker: Docker,
+    readonly settings: RunnerSettings,
+    readonly instance: Instance = currentInstance(),
+    private readonly log?: SandboxLog,
+  ) {}
+
+  async run(input: RunInput): Promise<RunResult> {
+    const refusal = refuseCode(input.code, this.settings.maxCodeBytes);
+    if (refusal) return sandboxError(refusal);
+
+    let sandbox: LaunchedSandbox;
+    try {
+      sandbox = await this.launch();
+    } catch (error) {
+      const why = describeDockerError(error, this.settings);
+      return sandboxError(why ?? `Docker refused to run the sandbox: ${errorDetail(error)}`);
+    }
+    try {
+      const timeoutMs = this.settings.limits.timeoutS * 1000;
+      return classify(await execute(sandbox, frameRequest(input), timeoutMs));
+    } catch (error) {
+      const why = describeDockerError(error, this.settings) ?? errorDetail(error);
+      return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);
+    } finally {
+      this.dispose(sandbox);
+    }
+  }
+
+  /** Resolves once every container this runner made has been removed. */
+  async drain(): Promise<void> {
+    while (this.removals.size) await Promise.allSettled([...this.removals]);
+  }
+
+  private launch(): Promise<LaunchedSandbox> {
+    const { limits } = this.settings;
+    const deadline = Date.now() + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
+    const spec = buildContainerSpec({
+      ...this.settings,
+      labels: sandboxLabels(this.instance, deadline),
+    });
+    return launch(this.docker, spec, limits.outputKb * 1024);
+  }
+
+  /** Removal happens after the result is returned: users don't wait for it, drain() does. */
+  private dispose(sandbox: LaunchedSandbox): void {
+    const removal = destroy(sandbox)
+      .catch((error: unknown) => {
+        // The reaper removes it later (it is labelled with a deadline).
+        this.log?.warn({ err: error, container: sandbox.container.id }, 'could not remove a sandbox');
+      })
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
+  }
+}

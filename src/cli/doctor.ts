@@ -1,0 +1,146 @@
+import type Docker from 'dockerode';
+import { loadConfig, type SandboxConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { openSandbox } from '../sandbox.js';
+import { describeDockerError, errorDetail } from '../../sandbox/docker-errors.js';
+import { inspectImage } from '../../sandbox/image/ensure.js';
+import { defaultImageTag } from '../../sandbox/image/recipe.js';
+import type { SandboxRunner } from '../../sandbox/runner.js';
+
+interface Check {
+  ok: boolean;
+  /** A warning doesn't fail the doctor, but says what is weaker than it should be. */
+  warn?: boolean;
+  what: string;
+  fix?: string;
+}
+
+interface DockerInfo {
+  ServerVersion?: string;
+  Runtimes?: Record<string, unknown>;
+  DefaultRuntime?: string;
+  MemoryLimit?: boolean;
+  SwapLimit?: boolean;
+  PidsLimit?: boolean;
+  CpuCfsQuota?: boolean;
+  CgroupVersion?: string;
+  SecurityOptions?: string[];
+}
+
+async function checkDocker(docker: Docker, config: SandboxConfig): Promise<[Check, DockerInfo | null]> {
+  try {
+    const info = (await docker.info()) as DockerInfo;
+    return [{ ok: true, what: `Docker ${info.ServerVersion ?? '?'} answers (cgroup v${info.CgroupVersion ?? '?'})` }, info];
+  } catch (error) {
+    return [{ ok: false, what: 'Docker is not reachable', fix: describeDockerError(error, config) ?? errorDetail(error) }, null];
+  }
+}
+
+function checkRuntime(info: DockerInfo, config: SandboxConfig): Check {
+  const runtimes = Object.keys(info.Runtimes ?? {});
+  if (!runtimes.includes(config.runtime)) {
+    return {
+      ok: false,
+      what: `runtime "${config.runtime}" (SANDBOX_RUNTIME) is not registered; Docker has: ${runtimes.join(', ')}`,
+      fix:
+        'install gVisor (apt-get install runsc), add {"runtimes": {"runsc": {"path": "/usr/bin/runsc", ' +
+        '"runtimeArgs": ["--network=none"]}}} to /etc/docker/daemon.json and restart dockerd — ' +
+        'or set SANDBOX_RUNTIME=runc',
+    };
+  }
+  const gvisor = runtimes.includes('runsc') ? 'gVisor (runsc) is available' : 'gVisor (runsc) is not installed';
+  return { ok: true, what: `runtime "${config.runtime}" is registered (${gvisor})` };
+}
+
+function checkLimits(info: DockerInfo): Check[] {
+  const missing = (
+    [
+      ['MemoryLimit', 'memory limits'],
+      ['PidsLimit', 'pids limits'],
+      ['CpuCfsQuota', 'CPU quotas'],
+    ] as const
+  ).filter(([key]) => info[key] === false);
+  const checks: Check[] = [
+    missing.length
+      ? {
+          ok: false,
+          what: `the kernel can't enforce ${missing.map(([, label]) => label).join(', ')}`,
+          fix: 'enable the memory, pids and cpu cgroup controllers on this host',
+        }
+      : { ok: true, what: 'memory, pids and CPU limits can be enforced' },
+  ];
+  if (info.SwapLimit === false) {
+    checks.push({
+      ok: true,
+      warn: true,
+      what: 'no swap accounting: memory+swap limits are not enforced (swap may extend memory)',
+      fix: 'boot with swapaccount=1 (cgroup v1) or use cgroup v2',
+    });
+  }
+  return checks;
+}
+
+async function checkImage(docker: Docker, config: SandboxConfig): Promise<Check> {
+  const status = await inspectImage(docker, config.image);
+  if (!status.present) {
+    return { ok: false, what: `the sandbox image ${config.image} is missing`, fix: 'run `npx sandpiper image build`' };
+  }
+  if (status.current === false) {
+    return { ok: false, what: `${config.image} is stale`, fix: 'run `npx sandpiper image build --force`' };
+  }
+  const builtIn = config.image === defaultImageTag() ? `, built ${status.builtWith ?? '?'}` : ' (custom)';
+  return { ok: true, what: `the sandbox image ${config.image} is present${builtIn}` };
+}
+
+async function checkRun(runner: SandboxRunner): Promise<Check> {
+  const probe = 'import os, socket\nprint(os.getuid(), len(socket.if_nameindex()))';
+  const result = await runner.run({ code: probe });
+  if (result.status !== 'ok') {
+    const why = result.reason ?? `${result.status}: ${result.output.trim().split('\n').pop() ?? ''}`;
+    return { ok: false, what: 'a trivial run fails', fix: why };
+  }
+  const [uid, interfaces] = result.stdout.trim().split(' ');
+  if (uid === '0' || interfaces !== '1') {
+    return { ok: false, what: `a run is not isolated (uid ${uid}, ${interfaces} network interfaces)`, fix: 'report this: the sandbox spec was not applied' };
+  }
+  return { ok: true, what: `a trivial run works: uid ${uid}, loopback only, ${result.durationMs} ms` };
+}
+
+function print(check: Check): void {
+  const mark = !check.ok ? '✖' : check.warn ? '!' : '✔';
+  process.stdout.write(`${mark} ${check.what}\n`);
+  if (check.fix && (!check.ok || check.warn)) process.stdout.write(`    fix: ${check.fix}\n`);
+}
+
+/** `sandpiper doctor`: checks what a run needs, in order, and says how to fix each failure. */
+export async function doctorCommand(): Promise<number> {
+  const config = loadConfig();
+  const sandbox = openSandbox(config.sandbox, createLogger('silent'));
+  const { limits } = config.sandbox;
+  process.stdout.write(
+    `limits: ${limits.timeoutS} s, ${limits.memoryMb} MiB, ${limits.pids} pids, ${limits.cpus} CPU, ` +
+      `${limits.tmpfsMb} MiB /tmp, ${limits.outputKb} KiB output, code ≤ ${config.sandbox.maxCodeBytes / 1024} KiB\n`,
+  );
+  const checks: Check[] = [];
+  const report = (check: Check) => {
+    checks.push(check);
+    print(check);
+  };
+  try {
+    const [docker, info] = await checkDocker(sandbox.docker, config.sandbox);
+    report(docker);
+    if (info) {
+      const runtime = checkRuntime(info, config.sandbox);
+      report(runtime);
+      checkLimits(info).forEach(report);
+      const image = await checkImage(sandbox.docker, config.sandbox);
+      report(image);
+      if (runtime.ok && image.ok) report(await checkRun(sandbox.runner));
+    }
+  } finally {
+    await sandbox.close();
+  }
+  const failed = checks.filter((check) => !check.ok).length;
+  process.stdout.write(failed ? `${failed} problem(s) found\n` : 'all good\n');
+  return failed ? 1 : 0;
+}

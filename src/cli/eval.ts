@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { openSandbox } from '../sandbox.js';
+import type { RunResult } from '../../sandbox/result.js';
+import { UsageError } from './usage.js';
+
+interface Input {
+  name: string;
+  code: string;
+}
+
+async function readInputs(paths: string[]): Promise<Input[]> {
+  const sources = paths.length ? paths : ['-'];
+  const stdinUses = sources.filter((path) => path === '-').length;
+  if (stdinUses > 1) throw new UsageError('eval: stdin (-) can be given only once');
+  return Promise.all(
+    sources.map(async (path) =>
+      path === '-'
+        ? { name: '<stdin>', code: await readStdin() }
+        : { name: basename(path), code: await readFile(path, 'utf8').catch(() => missing(path)) },
+    ),
+  );
+}
+
+function missing(path: string): never {
+  throw new UsageError(`eval: can't read ${path}`);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function summary(name: string, result: RunResult): string {
+  const seconds = (result.durationMs / 1000).toFixed(2);
+  const detail =
+    result.status === 'sandbox_error'
+      ? result.reason
+      : result.signal
+        ? `${result.signal} after ${seconds} s`
+        : `exit ${result.exitCode} in ${seconds} s`;
+  return `── ${name}: ${result.status} (${detail})`;
+}
+
+/**
+ * `sandpiper eval [FILE...|-] [--json]`: runs each input through the same sandbox path as the
+ * bot, one after another. With --json, one RunResult per line (JSON Lines) in input order.
+ * Exit code 0 when every run was ok, 1 otherwise.
+ */
+export async function evalCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const inputs = await readInputs(positionals);
+  const config = loadConfig();
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const sandbox = openSandbox(config.sandbox, log);
+  let allOk = true;
+  try {
+    for (const input of inputs) {
+      const result = await sandbox.runner.run({ code: input.code });
+      allOk &&= result.status === 'ok';
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } else {
+        process.stdout.write(result.output);
+        if (result.output && !result.output.endsWith('\n')) process.stdout.write('\n');
+        process.stderr.write(`${summary(input.name, result)}\n`);
+      }
+    }
+  } finally {
+    await sandbox.close();
+  }
+  return allOk ? 0 : 1;
+}
