@@ -1,0 +1,76 @@
+import { compareTs, nextId, nextTs } from './ids.js';
+
+/** A message as conversations.history returns it (plus `channel`, for convenience). */
+export interface StoredMessage {
+  type: 'message';
+  channel: string;
+  ts: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  thread_ts?: string;
+  blocks?: unknown;
+  files?: StoredFile[];
+  edited?: { user: string; ts: string };
+  [extra: string]: unknown;
+}
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  title: string;
+  size: number;
+  mimetype: string;
+  /** The uploaded bytes, set once the upload URL received them. */
+  data?: Buffer;
+  completed: boolean;
+}
+
+/** Everything the fake "remembers": messages per channel, ephemerals, files. */
+export class Store {
+  readonly messages = new Map<string, StoredMessage[]>();
+  readonly ephemerals: { channel: string; user: string; text: string; message_ts: string; args: unknown }[] = [];
+  readonly files = new Map<string, StoredFile>();
+  /** Reaction names the bot added, keyed `${channel}/${ts}`. */
+  readonly reactions = new Map<string, string[]>();
+
+  /** Add a message (bot-posted or seeded by a test as a user's message). */
+  add(channel: string, fields: Partial<StoredMessage> & { text?: string }): StoredMessage {
+    const msg: StoredMessage = { ...fields, type: 'message', channel, ts: fields.ts ?? nextTs(), text: fields.text ?? '' };
+    const list = this.messages.get(channel) ?? [];
+    list.push(msg);
+    list.sort((a, b) => compareTs(a.ts, b.ts));
+    this.messages.set(channel, list);
+    return msg;
+  }
+
+  find(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  remove(channel: string, ts: string): boolean {
+    const list = this.messages.get(channel);
+    const i = list?.findIndex((m) => m.ts === ts) ?? -1;
+    if (list === undefined || i < 0) return false;
+    list.splice(i, 1);
+    return true;
+  }
+
+  /** All messages everywhere, oldest first: handy for assertions. */
+  all(): StoredMessage[] {
+    return [...this.messages.values()].flat().sort((a, b) => compareTs(a.ts, b.ts));
+  }
+
+  newFile(name: string, size: number): StoredFile {
+    const file: StoredFile = { id: nextId('F'), name, title: name, size, mimetype: mimeOf(name), completed: false };
+    this.files.set(file.id, file);
+    return file;
+  }
+}
+
+function mimeOf(name: string): string {
+  if (name.endsWith('.txt') || name.endsWith('.py')) return 'text/plain';
+  if (name.endsWith('.png')) return 'image/png';
+  if (name.endsWith('.json')) return 'application/json';
+  return 'application/octet-stream';
+}
