@@ -2,7 +2,7 @@
 # "<code byte count>\n<code>", then runs the code; whatever follows the code on stdin is the
 # program's own stdin (for input()). Being a parameter of the command, not a file in the image,
 # it keeps the image contract to "python3 on PATH", and a pooled container can sit blocked here.
-import linecache, sys, traceback
+import linecache, sys, traceback, types
 
 size = sys.stdin.buffer.readline()
 if not size:
@@ -15,9 +15,16 @@ FILENAME = "main.py"
 linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
 sys.argv = [FILENAME]
 
+# A fresh __main__ module, registered as such: pickle (multiprocessing) finds the user's functions
+# there, and the user's globals don't mix with this bootstrap's.
+main = types.ModuleType("__main__")
+main.__file__ = FILENAME
+main.__builtins__ = __builtins__
+sys.modules["__main__"] = main
+
 try:
     code = compile(source, FILENAME, "exec")
-    exec(code, {"__name__": "__main__", "__builtins__": __builtins__, "__file__": FILENAME})
+    exec(code, main.__dict__)
 except SystemExit:
     raise
 except BaseException as error:

@@ -20,10 +20,10 @@ export function signalFromExitCode(exitCode: number): string | null {
 export function classify(execution: Execution): RunResult {
   const { cause, exitCode, oomKilled, captured, durationMs } = execution;
   const signal = signalFromExitCode(exitCode);
-  const result = (status: RunResult['status'], exitCode: number | null, signal: string | null): RunResult => ({
+  const result = (status: RunResult['status'], code: number | null, endedBy: string | null): RunResult => ({
     status,
-    exitCode,
-    signal,
+    exitCode: code,
+    signal: endedBy,
     output: captured.output,
     stdout: captured.stdout,
     stderr: captured.stderr,

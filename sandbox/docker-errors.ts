@@ -4,6 +4,7 @@
  */
 
 interface DockerishError {
+  name?: string;
   code?: string;
   statusCode?: number;
   message?: string;
@@ -26,6 +27,7 @@ export function errorDetail(error: unknown): string {
 export function describeDockerError(error: unknown, context: ErrorContext): string | null {
   const e = (error ?? {}) as DockerishError;
   const text = errorDetail(error);
+  if (e.name === 'DeadlineError') return `${text}: is the Docker engine hung or overloaded?`;
   switch (e.code) {
     case 'ENOENT':
     case 'ECONNREFUSED':

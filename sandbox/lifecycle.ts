@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
+import { withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 import { createDemuxer, OutputCollector, type CapturedOutput } from './output.js';
 
@@ -188,12 +189,4 @@ export async function removeContainer(container: Docker.Container): Promise<void
 export async function destroy(sandbox: LaunchedSandbox): Promise<void> {
   sandbox.stream.destroy();
   await removeContainer(sandbox.container);
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

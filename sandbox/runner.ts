@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { classify } from './classify.js';
+import { withDeadline } from './deadline.js';
 import { describeDockerError, errorDetail } from './docker-errors.js';
 import { currentInstance, sandboxLabels, type Instance } from './labels.js';
 import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
@@ -13,6 +14,8 @@ export interface RunnerSettings {
   limits: SandboxLimits;
   /** Code larger than this is refused before any container is made. */
   maxCodeBytes: number;
+  /** How long Docker may take to create and start a sandbox before the run is given up. */
+  launchTimeoutMs?: number;
 }
 
 export interface RunInput {
@@ -28,6 +31,7 @@ export interface SandboxLog {
 
 /** A container may live this long past its wall-clock limit before the reaper calls it orphaned. */
 const DEADLINE_SLACK_MS = 60_000;
+const LAUNCH_TIMEOUT_MS = 30_000;
 
 /** The wire format the bootstrap reads: "<code bytes>\n<code><stdin>". */
 export function frameRequest({ code, stdin = '' }: RunInput): Buffer {
@@ -65,9 +69,13 @@ export class SandboxRunner {
     if (refusal) return sandboxError(refusal);
 
     let sandbox: LaunchedSandbox;
+    const launching = this.launch();
     try {
-      sandbox = await this.launch();
+      const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
+      sandbox = await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
     } catch (error) {
+      // If Docker answers after all, the sandbox it made must not outlive this abandoned run.
+      launching.then((late) => this.dispose(late), () => {});
       const why = describeDockerError(error, this.settings);
       return sandboxError(why ?? `Docker refused to run the sandbox: ${errorDetail(error)}`);
     }

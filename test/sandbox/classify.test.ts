@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { classify, signalFromExitCode } from '../../sandbox/classify.js';
+import type { Execution } from '../../sandbox/lifecycle.js';
+
+const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, overflowed: false };
+
+function run(overrides: Partial<Execution>) {
+  return classify({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides });
+}
+
+describe('classify', () => {
+  it.each([
+    [{ exitCode: 0 }, 'ok', 0, null],
+    [{ exitCode: 1 }, 'error', 1, null],
+    [{ exitCode: 3 }, 'error', 3, null],
+    [{ exitCode: 137, cause: 'timeout' as const }, 'timeout', null, 'SIGKILL'],
+    [{ exitCode: 137, cause: 'output_limit' as const }, 'output_limit', null, 'SIGKILL'],
+    [{ exitCode: 137, oomKilled: true }, 'memory', null, 'SIGKILL'],
+    [{ exitCode: 0, oomKilled: true }, 'ok', 0, null], // a child was OOM-killed; the program coped
+    [{ exitCode: 152 }, 'killed', null, 'SIGXCPU'],
+    [{ exitCode: 139 }, 'killed', null, 'SIGSEGV'],
+  ])('%j → %s', (overrides, status, exitCode, signal) => {
+    expect(run(overrides)).toMatchObject({ status, exitCode, signal, durationMs: 12, output: 'x' });
+  });
+
+  it('an overflow seen by the collector counts even if the kill lost the race with the exit', () => {
+    expect(run({ exitCode: 0, captured: { ...captured, overflowed: true } }).status).toBe('output_limit');
+  });
+
+  it('names signals from exit codes above 128 only', () => {
+    expect(signalFromExitCode(128)).toBeNull();
+    expect(signalFromExitCode(137)).toBe('SIGKILL');
+    expect(signalFromExitCode(143)).toBe('SIGTERM');
+    expect(signalFromExitCode(255)).toBeNull();
+  });
+});

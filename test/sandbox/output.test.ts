@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createDemuxer, OutputCollector, type StreamName } from '../../sandbox/output.js';
+
+function frame(type: 1 | 2, text: string | Buffer): Buffer {
+  const payload = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+describe('createDemuxer', () => {
+  it('splits frames however the bytes are chunked', () => {
+    const stream = Buffer.concat([frame(1, 'out 1\n'), frame(2, 'err\n'), frame(1, 'out 2\n')]);
+    for (const size of [1, 3, 7, 8, 9, stream.length]) {
+      const seen: [StreamName, string][] = [];
+      const feed = createDemuxer((name, chunk) => seen.push([name, chunk.toString()]));
+      for (let i = 0; i < stream.length; i += size) feed(stream.subarray(i, i + size));
+      expect(seen.map(([name, text]) => `${name}:${text}`).join('')).toBe('stdout:out 1\nstderr:err\nstdout:out 2\n');
+    }
+  });
+});
+
+describe('OutputCollector', () => {
+  it('interleaves in arrival order and keeps each stream', () => {
+    const collector = new OutputCollector(1024);
+    collector.push('stdout', Buffer.from('a\n'));
+    collector.push('stderr', Buffer.from('b\n'));
+    collector.push('stdout', Buffer.from('c\n'));
+    expect(collector.finish()).toEqual({ output: 'a\nb\nc\n', stdout: 'a\nc\n', stderr: 'b\n', bytes: 6, overflowed: false });
+  });
+
+  it('shares one cap between both streams and reports the overflow once', () => {
+    let overflows = 0;
+    const collector = new OutputCollector(10, () => overflows++);
+    collector.push('stdout', Buffer.from('123456'));
+    collector.push('stderr', Buffer.from('789012'));
+    collector.push('stdout', Buffer.from('more'));
+    const captured = collector.finish();
+    expect(captured).toMatchObject({ output: '1234567890', bytes: 10, overflowed: true });
+    expect(overflows).toBe(1);
+  });
+
+  it('decodes a character split across chunks, even with the other stream in between', () => {
+    const snake = Buffer.from('🐍');
+    const collector = new OutputCollector(1024);
+    collector.push('stdout', snake.subarray(0, 2));
+    collector.push('stderr', Buffer.from('!'));
+    collector.push('stdout', snake.subarray(2));
+    expect(collector.finish()).toMatchObject({ stdout: '🐍', stderr: '!', output: '!🐍' });
+  });
+
+  it('replaces invalid UTF-8, including a character cut off at the end', () => {
+    const collector = new OutputCollector(1024);
+    collector.push('stdout', Buffer.from([0x6f, 0x6b, 0xff, 0x20, 0xe2, 0x82]));
+    expect(collector.finish().stdout).toBe('ok\uFFFD \uFFFD');
+  });
+});
