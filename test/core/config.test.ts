@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { defaultImageTag } from '../../sandbox/image/recipe.js';
+
+describe('loadConfig', () => {
+  it('works with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config.sandbox).toEqual({
+      image: defaultImageTag(),
+      runtime: 'runc',
+      limits: { timeoutS: 5, memoryMb: 128, pids: 64, cpus: 1, tmpfsMb: 16, outputKb: 64 },
+      maxCodeBytes: 64 * 1024,
+    });
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('reads every sandbox variable', () => {
+    const config = loadConfig({
+      SANDBOX_IMAGE: 'my/python:3.12',
+      SANDBOX_RUNTIME: 'runsc',
+      SANDBOX_TIMEOUT_S: '2.5',
+      SANDBOX_MEMORY_MB: '256',
+      SANDBOX_PIDS: '32',
+      SANDBOX_CPUS: '0.5',
+      SANDBOX_TMPFS_MB: '8',
+      SANDBOX_OUTPUT_KB: '16',
+      SANDBOX_MAX_CODE_KB: '128',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.sandbox).toEqual({
+      image: 'my/python:3.12',
+      runtime: 'runsc',
+      limits: { timeoutS: 2.5, memoryMb: 256, pids: 32, cpus: 0.5, tmpfsMb: 8, outputKb: 16 },
+      maxCodeBytes: 128 * 1024,
+    });
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ SANDBOX_IMAGE: '', SANDBOX_TIMEOUT_S: ' ' }).sandbox.limits.timeoutS).toBe(5);
+  });
+
+  it('names every bad variable in one error', () => {
+    const load = () => loadConfig({ SANDBOX_RUNTIME: 'kata', SANDBOX_MEMORY_MB: 'lots', SANDBOX_PIDS: '-1' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/SANDBOX_RUNTIME[\s\S]*SANDBOX_MEMORY_MB[\s\S]*SANDBOX_PIDS/);
+  });
+});
