@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config.js';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
 
 describe('loadConfig', () => {
@@ -44,5 +45,19 @@ describe('loadConfig', () => {
     const load = () => loadConfig({ SANDBOX_RUNTIME: 'kata', SANDBOX_MEMORY_MB: 'lots', SANDBOX_PIDS: '-1' });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/SANDBOX_RUNTIME[\s\S]*SANDBOX_MEMORY_MB[\s\S]*SANDBOX_PIDS/);
+  });
+});
+
+describe('.env.example', () => {
+  const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+  const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+
+  it('documents every variable the configuration reads, and nothing else', () => {
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('holds values that load as they are', () => {
+    const values = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect(() => loadConfig(values)).not.toThrow();
   });
 });
