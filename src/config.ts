@@ -1,6 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { defaultImageTag } from '../sandbox/image/recipe.js';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxRuntime } from '../sandbox/limits.js';
+import type { LimiterSettings } from './limiter.js';
+import type { PlatformName } from './platforms.js';
 
 /**
  * Configuration comes from environment variables only (a .env file is loaded into the environment
@@ -21,8 +24,15 @@ const EnvSchema = z.object({
   SANDBOX_TMPFS_MB: integer(1, 65_536).default(DEFAULT_LIMITS.tmpfsMb),
   SANDBOX_OUTPUT_KB: integer(1, 65_536).default(DEFAULT_LIMITS.outputKb),
   SANDBOX_MAX_CODE_KB: integer(1, 16_384).default(64),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LIMIT_USER_RUNS_PER_MINUTE: integer(1, 10_000).default(10),
+  LIMIT_USER_QUEUE: integer(0, 1_000).default(2),
+  // Each sandbox gets a CPU share, but a trivial run mostly waits on Docker: two per core.
+  LIMIT_CONCURRENCY: integer(1, 1_000).default(2 * availableParallelism()),
+  LIMIT_QUEUE: integer(0, 100_000).default(50),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
+
+export type LogLevel = NonNullable<z.infer<typeof EnvSchema>['LOG_LEVEL']>;
 
 /** Every variable the configuration reads (each one is documented in .env.example). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -36,7 +46,11 @@ export interface SandboxConfig {
 
 export interface Config {
   sandbox: SandboxConfig;
-  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  limiter: LimiterSettings;
+  /** The platforms to serve: those with credentials configured, or else the console. */
+  adapters: PlatformName[];
+  /** LOG_LEVEL, when set; otherwise the caller picks (the console chat keeps logs quiet). */
+  logLevel: LogLevel | undefined;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +85,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       maxCodeBytes: e.SANDBOX_MAX_CODE_KB * 1024,
     },
+    limiter: {
+      userRunsPerMinute: e.LIMIT_USER_RUNS_PER_MINUTE,
+      userQueue: e.LIMIT_USER_QUEUE,
+      concurrency: e.LIMIT_CONCURRENCY,
+      queue: e.LIMIT_QUEUE,
+      // A run lasts at most its timeout plus container start-up: the basis of retry hints.
+      runSeconds: Math.ceil(e.SANDBOX_TIMEOUT_S) + 1,
+    },
+    adapters: ['console'],
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -60,7 +60,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   });
   const inputs = await readInputs(positionals);
   const config = loadConfig();
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const log = createLogger(config.logLevel ?? 'warn'); // stdout is for results; keep stderr quiet
   const sandbox = openSandbox(config.sandbox, log);
   let allOk = true;
   try {

@@ -4,10 +4,12 @@ import { ConfigError, loadConfig } from '../config.js';
 import { doctorCommand } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { imageCommand } from './image.js';
+import { startCommand } from './start.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `usage: sandpiper <command>
 
+  start                       run the bot: Discord/Slack when configured, else a terminal chat
   eval [FILE...|-] [--json]   run Python files (or stdin) in the sandbox, exactly as the bot does
   doctor                      check Docker, the runtime, the image and the limits; say how to fix
   image build [--force]       build the sandbox image (offline with debootstrap if need be)
@@ -18,6 +20,7 @@ directory is read too.`;
 export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  start: startCommand,
   eval: evalCommand,
   doctor: doctorCommand,
   image: imageCommand,

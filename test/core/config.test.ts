@@ -12,7 +12,10 @@ describe('loadConfig', () => {
       limits: { timeoutS: 5, memoryMb: 128, pids: 64, cpus: 1, tmpfsMb: 16, outputKb: 64 },
       maxCodeBytes: 64 * 1024,
     });
-    expect(config.logLevel).toBe('info');
+    expect(config.logLevel).toBeUndefined();
+    expect(config.adapters).toEqual(['console']);
+    expect(config.limiter).toMatchObject({ userRunsPerMinute: 10, userQueue: 2, queue: 50, runSeconds: 6 });
+    expect(config.limiter.concurrency).toBeGreaterThanOrEqual(2);
   });
 
   it('reads every sandbox variable', () => {

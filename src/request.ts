@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { PlatformName } from './platforms.js';
+
+/** How a run was asked for; logged, and lets adapters treat re-runs differently. */
+export type Trigger =
+  | 'message' // a message with the prefix, a mention, or in a DM
+  | 'slash' // a /run command (or its modal)
+  | 'context_menu' // "Run Python" on a message (Discord app command, Slack message shortcut)
+  | 'reaction' // the run emoji added to a message
+  | 'edit' // the source message was edited: re-run and edit the reply
+  | 'button' // "Run again"
+  | 'console'; // the terminal chat
+
+/** One request to run code, from any platform (core input; see DESIGN.md §2). */
+export interface RunRequest {
+  /** Unique per request: ties log lines together. */
+  id: string;
+  platform: PlatformName;
+  /** The platform's user id: throttling is per `platform:user`. */
+  user: string;
+  channel: string;
+  /** The message holding the code, when there is one. */
+  messageId?: string;
+  trigger: Trigger;
+  code: string;
+  /** What input() reads. */
+  stdin?: string;
+}
+
+export function newRequestId(): string {
+  return randomUUID();
+}
