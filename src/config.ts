@@ -14,6 +14,15 @@ import type { PlatformName } from './platforms.js';
 const number = (min: number, max: number) => z.coerce.number().min(min).max(max);
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+/** A comma-separated list of ids; empty means "no restriction". */
+const idList = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean));
+
 const EnvSchema = z.object({
   SANDBOX_IMAGE: z.string().trim().optional(),
   SANDBOX_RUNTIME: z.enum(['runc', 'runsc']).default('runc'),
@@ -29,6 +38,22 @@ const EnvSchema = z.object({
   // Each sandbox gets a CPU share, but a trivial run mostly waits on Docker: two per core.
   LIMIT_CONCURRENCY: integer(1, 1_000).default(2 * availableParallelism()),
   LIMIT_QUEUE: integer(0, 100_000).default(50),
+  DISCORD_TOKEN: z.string().trim().optional(),
+  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d+$/, 'a numeric application id').optional(),
+  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  DISCORD_PREFIX: z.string().trim().min(1).default('!run'),
+  DISCORD_RUN_EMOJI: z.string().trim().min(1).default('▶️'),
+  DISCORD_DMS: flag.default(true),
+  DISCORD_GUILDS: idList,
+  DISCORD_CHANNELS: idList,
+  DISCORD_EDIT_WINDOW_S: integer(0, 86_400).default(600),
+  SLACK_BOT_TOKEN: z.string().trim().optional(),
+  SLACK_APP_TOKEN: z.string().trim().optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().optional(),
+  SLACK_PORT: integer(0, 65_535).default(3000),
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  SLACK_RUN_REACTION: z.string().trim().min(1).default('arrow_forward'),
+  SLACK_EDIT_WINDOW_S: integer(0, 86_400).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -44,8 +69,38 @@ export interface SandboxConfig {
   maxCodeBytes: number;
 }
 
+export interface DiscordConfig {
+  token: string;
+  /** Needed to register commands; discovered at login when unset. */
+  applicationId: string | undefined;
+  /** REST base URL; the gateway URL is discovered through it. */
+  apiUrl: string;
+  prefix: string;
+  runEmoji: string;
+  /** Run any DM that holds a Python block, without the prefix. */
+  dms: boolean;
+  /** Allow-lists; empty means everywhere. */
+  guilds: string[];
+  channels: string[];
+  /** How long after a run an edit of its source message re-runs it, in ms. */
+  editWindowMs: number;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  /** Socket Mode when set (no public URL needed); otherwise HTTP mode with the signing secret. */
+  appToken: string | undefined;
+  signingSecret: string | undefined;
+  port: number;
+  apiUrl: string;
+  runReaction: string;
+  editWindowMs: number;
+}
+
 export interface Config {
   sandbox: SandboxConfig;
+  discord: DiscordConfig | null;
+  slack: SlackConfig | null;
   limiter: LimiterSettings;
   /** The platforms to serve: those with credentials configured, or else the console. */
   adapters: PlatformName[];
@@ -71,6 +126,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(
+      'invalid configuration:\n  SLACK_BOT_TOKEN is set, but neither SLACK_APP_TOKEN (Socket Mode) ' +
+        'nor SLACK_SIGNING_SECRET (HTTP mode) is',
+    );
+  }
+  const discord: DiscordConfig | null = e.DISCORD_TOKEN
+    ? {
+        token: e.DISCORD_TOKEN,
+        applicationId: e.DISCORD_APPLICATION_ID,
+        apiUrl: e.DISCORD_API_URL,
+        prefix: e.DISCORD_PREFIX,
+        runEmoji: e.DISCORD_RUN_EMOJI,
+        dms: e.DISCORD_DMS,
+        guilds: e.DISCORD_GUILDS,
+        channels: e.DISCORD_CHANNELS,
+        editWindowMs: e.DISCORD_EDIT_WINDOW_S * 1000,
+      }
+    : null;
+  const slack: SlackConfig | null = e.SLACK_BOT_TOKEN
+    ? {
+        botToken: e.SLACK_BOT_TOKEN,
+        appToken: e.SLACK_APP_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        port: e.SLACK_PORT,
+        apiUrl: e.SLACK_API_URL,
+        runReaction: e.SLACK_RUN_REACTION,
+        editWindowMs: e.SLACK_EDIT_WINDOW_S * 1000,
+      }
+    : null;
+  const platforms: PlatformName[] = [...(discord ? ['discord' as const] : []), ...(slack ? ['slack' as const] : [])];
   return {
     sandbox: {
       image: e.SANDBOX_IMAGE || defaultImageTag(),
@@ -93,7 +179,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // A run lasts at most its timeout plus container start-up: the basis of retry hints.
       runSeconds: Math.ceil(e.SANDBOX_TIMEOUT_S) + 1,
     },
-    adapters: ['console'],
+    discord,
+    slack,
+    adapters: platforms.length ? platforms : ['console'],
     logLevel: e.LOG_LEVEL,
   };
 }

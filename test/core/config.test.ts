@@ -64,3 +64,47 @@ describe('.env.example', () => {
     expect(() => loadConfig(values)).not.toThrow();
   });
 });
+
+describe('platform configuration', () => {
+  it('starts Discord and/or Slack when their tokens are set, the console otherwise', () => {
+    expect(loadConfig({ DISCORD_TOKEN: 't' }).adapters).toEqual(['discord']);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb', SLACK_APP_TOKEN: 'xapp' }).adapters).toEqual(['slack']);
+    expect(loadConfig({ DISCORD_TOKEN: 't', SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's' }).adapters).toEqual([
+      'discord',
+      'slack',
+    ]);
+  });
+
+  it('reads the Discord settings', () => {
+    const { discord } = loadConfig({
+      DISCORD_TOKEN: 'secret',
+      DISCORD_APPLICATION_ID: '123',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+      DISCORD_DMS: 'off',
+      DISCORD_GUILDS: '1, 2,,3',
+      DISCORD_EDIT_WINDOW_S: '60',
+    });
+    expect(discord).toEqual({
+      token: 'secret',
+      applicationId: '123',
+      apiUrl: 'http://127.0.0.1:9/api',
+      prefix: '!run',
+      runEmoji: '▶️',
+      dms: false,
+      guilds: ['1', '2', '3'],
+      channels: [],
+      editWindowMs: 60_000,
+    });
+  });
+
+  it('needs a Slack app token or a signing secret with the bot token', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb' })).toThrow(/SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb', SLACK_SIGNING_SECRET: 's' }).slack).toMatchObject({
+      appToken: undefined,
+      signingSecret: 's',
+      port: 3000,
+      apiUrl: 'https://slack.com/api/',
+      runReaction: 'arrow_forward',
+    });
+  });
+});

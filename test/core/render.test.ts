@@ -1,0 +1,398 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
+import type { RunResult, RunStatus } from '../../sandbox/result.js';
+import { CONSOLE, DISCORD, SLACK, type EscapeMode, type PlatformProfile } from '../../src/platforms.js';
+import { renderNotice, renderResult, type RenderLimits } from '../../src/render.js';
+import type { Reply } from '../../src/reply.js';
+
+const LIMITS: RenderLimits = DEFAULT_LIMITS; // 5 s, 128 MiB, 64 KiB
+const PROFILES = [DISCORD, SLACK, CONSOLE] as const;
+const CHAT = [DISCORD, SLACK] as const;
+
+function run(over: Partial<RunResult> = {}): RunResult {
+  return {
+    status: 'ok',
+    exitCode: 0,
+    signal: null,
+    output: '',
+    stdout: '',
+    stderr: '',
+    outputBytes: 0,
+    durationMs: 123,
+    files: [],
+    ...over,
+  };
+}
+const printed = (output: string, over: Partial<RunResult> = {}) => run({ output, ...over });
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+const ZWSP = /\u200b/g;
+const FAMILY = '👨‍👩‍👧‍👦'; // four emoji joined by ZWJ: one grapheme, 11 UTF-16 units
+const FENCE = '```';
+
+/** The output as shown, without the cut marker line. */
+function shownOutput(reply: Reply): string {
+  const marker = reply.output.lastIndexOf('\n… ');
+  return reply.truncated ? (marker === -1 ? '' : reply.output.slice(0, marker)) : reply.output;
+}
+
+describe('renderResult: status lines', () => {
+  it.each<[string, RunResult, RenderLimits, string]>([
+    ['ok', run({ durationMs: 123 }), LIMITS, '✅ done in 0.12 s'],
+    ['ok, slow', run({ durationMs: 12_345 }), LIMITS, '✅ done in 12.3 s'],
+    ['error', run({ status: 'error', exitCode: 1 }), LIMITS, '❌ exited with code 1'],
+    ['error without a code', run({ status: 'error', exitCode: null }), LIMITS, '❌ failed'],
+    ['timeout', run({ status: 'timeout', exitCode: null }), LIMITS, '⏱️ timed out after 5 s'],
+    ['timeout, fractional limit', run({ status: 'timeout' }), { ...LIMITS, timeoutS: 2.5 }, '⏱️ timed out after 2.5 s'],
+    ['memory', run({ status: 'memory', exitCode: null }), LIMITS, '💾 memory limit (128 MiB) exceeded'],
+    ['memory, big limit', run({ status: 'memory' }), { ...LIMITS, memoryMb: 2048 }, '💾 memory limit (2,048 MiB) exceeded'],
+    ['output limit', run({ status: 'output_limit' }), LIMITS, '✂️ output limit (64 KiB) reached'],
+    ['killed by SIGXCPU', run({ status: 'killed', signal: 'SIGXCPU' }), LIMITS, '💀 killed by SIGXCPU (CPU time limit)'],
+    ['killed by SIGKILL', run({ status: 'killed', signal: 'SIGKILL' }), LIMITS, '💀 killed by SIGKILL'],
+    ['killed, signal unknown', run({ status: 'killed', signal: null }), LIMITS, '💀 killed by a signal'],
+    [
+      'sandbox error',
+      run({ status: 'sandbox_error', reason: 'Docker is not reachable: start dockerd', durationMs: 0 }),
+      LIMITS,
+      '🚫 sandbox unavailable: Docker is not reachable: start dockerd',
+    ],
+  ])('%s', (_name, result, limits, expected) => {
+    for (const profile of PROFILES) {
+      const reply = renderResult(result, profile, limits);
+      expect(reply.statusLine).toBe(expected);
+      expect(reply.text.startsWith(`${expected}\n`) || reply.text === expected).toBe(true);
+      expect(reply).toMatchObject({ kind: 'result', status: result.status });
+    }
+  });
+
+  it('a sandbox error shows only why: no code block, no attachment', () => {
+    const reply = renderResult(run({ status: 'sandbox_error', reason: 'image missing' }), DISCORD, LIMITS);
+    expect(reply).toEqual({
+      kind: 'result',
+      status: 'sandbox_error',
+      statusLine: '🚫 sandbox unavailable: image missing',
+      output: '',
+      text: '🚫 sandbox unavailable: image missing',
+      truncated: false,
+      attachments: [],
+    });
+  });
+
+  it.each<[PlatformProfile, string, string]>([
+    [DISCORD, 'bad\nimage @everyone <@1> sand_box', '🚫 sandbox unavailable: bad image @\u200beveryone <@\u200b1\\> sand\\_box'],
+    [SLACK, 'bad <!channel> & co', '🚫 sandbox unavailable: bad &lt;!channel&gt; &amp; co'],
+    [CONSOLE, 'bad\x1b[31m red\u202e', '🚫 sandbox unavailable: bad red'],
+  ])('a sandbox error reason is one escaped line (%#)', (profile, reason, expected) => {
+    expect(renderResult(run({ status: 'sandbox_error', reason }), profile, LIMITS).text).toBe(expected);
+  });
+
+  it('a huge sandbox error reason is clipped to the platform limit', () => {
+    const reply = renderResult(run({ status: 'sandbox_error', reason: 'why '.repeat(2000) }), DISCORD, LIMITS);
+    expect(reply.text.length).toBeLessThanOrEqual(DISCORD.maxChars);
+    expect(reply.text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('renderResult: layout', () => {
+  it.each<[PlatformProfile, string]>([
+    [DISCORD, '✅ done in 0.12 s\n```\nhello\nworld\n```'],
+    [SLACK, '✅ done in 0.12 s\n```\nhello\nworld\n```'],
+    [CONSOLE, '✅ done in 0.12 s\nhello\nworld'],
+  ])('%o', (profile, expected) => {
+    const reply = renderResult(printed('hello\nworld\n'), profile, LIMITS);
+    expect(reply).toEqual({
+      kind: 'result',
+      status: 'ok',
+      statusLine: '✅ done in 0.12 s',
+      output: 'hello\nworld',
+      text: expected,
+      truncated: false,
+      attachments: [],
+    });
+  });
+
+  it.each<[string, RunResult, string]>([
+    ['nothing printed', printed(''), '[no output]'],
+    ['nothing printed before a timeout', printed('', { status: 'timeout' }), '[no output]'],
+    ['only newlines', printed('\n\n\n'), '[no visible output]'],
+    ['only an ANSI sequence', printed('\x1b[2J'), '[no visible output]'],
+  ])('%s', (_name, result, expected) => {
+    for (const profile of PROFILES) {
+      const reply = renderResult(result, profile, LIMITS);
+      expect(reply.output).toBe(expected);
+      expect(reply.truncated).toBe(false);
+    }
+    expect(renderResult(result, DISCORD, LIMITS).text).toContain(`${FENCE}\n${expected}\n${FENCE}`);
+  });
+
+  it('keeps leading spaces and inner blank lines', () => {
+    expect(renderResult(printed('  a\n\n\tb\n'), DISCORD, LIMITS).output).toBe('  a\n\n\tb');
+  });
+});
+
+describe('renderResult: sanitising the output', () => {
+  it.each<[string, string, string]>([
+    ['SGR colours', '\x1b[1;31mred\x1b[0m plain', 'red plain'],
+    ['cursor movement', 'a\x1b[2Ab\x1b[K', 'ab'],
+    ['OSC window title (BEL)', '\x1b]0;pwned\x07text', 'text'],
+    ['OSC 8 hyperlink (ST)', '\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\', 'link'],
+    ['unterminated OSC stops at the line end', '\x1b]0;title\nnext', '\nnext'],
+    ['8-bit CSI', '\x9b31mC1', 'C1'],
+    ['other C1 controls removed', 'a\x85b\x8dc', 'abc'],
+    ['RTL override removed', 'user\u202egnp.exe', 'usergnp.exe'],
+    ['all bidi embeddings/isolates removed', '\u202a1\u202b2\u202c3\u202d4\u20665\u20676\u20687\u2069', '1234567'],
+    ['C0 controls made visible', 'nul\x00 bell\x07 del\x7f esc\x1b', 'nul␀ bell␇ del␡ esc␛'],
+    ['backspace and form feed visible', 'a\bb\fc\vd', 'a␈b␌c␋d'],
+    ['progress bar rewritten with \\r', 'load 10%\rload 50%\rload 100%\ndone', 'load 100%\ndone'],
+    ['trailing \\r keeps the line', 'text\r\nmore\r', 'text\nmore'],
+    ['tabs kept', 'a\tb', 'a\tb'],
+    ['U+FFFD from invalid UTF-8 kept', 'bad \ufffd\ufffd bytes', 'bad \ufffd\ufffd bytes'],
+    ['lone surrogate replaced', 'x\ud800y', 'x\ufffdy'],
+  ])('%s', (_name, output, expected) => {
+    for (const profile of PROFILES) {
+      const reply = renderResult(printed(output), profile, LIMITS);
+      expect(reply.output.replace(ZWSP, '')).toBe(expected);
+      expect(reply.text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      expect(reply.text).not.toMatch(BIDI);
+    }
+  });
+
+  it.each<[PlatformProfile]>(CHAT.map((p) => [p]))('``` in the output cannot close the block (%o)', (profile) => {
+    const output = `before\n${FENCE}\n@x ${FENCE}js\n\`\`\`\`\` five\nend \``;
+    const reply = renderResult(printed(output), profile, LIMITS);
+    expect(reply.output).not.toContain('``');
+    expect(reply.text.match(/```/g)).toHaveLength(2); // only our own fences
+    expect(reply.text.endsWith(`\n${FENCE}`)).toBe(true);
+    expect(reply.output.replace(ZWSP, '')).toBe(output);
+  });
+
+  const MENTIONS = '@everyone @here <@123> <@!123> <@&456> <#789> <!channel> <!here> <@U123> a&b';
+  it.each<[PlatformProfile, string]>([
+    [
+      DISCORD,
+      '@\u200beveryone @\u200bhere <@\u200b123> <@\u200b!123> <@\u200b&456> <#\u200b789> <!channel> <!here> <@\u200bU123> a&b',
+    ],
+    [SLACK, '@everyone @here &lt;@123&gt; &lt;@!123&gt; &lt;@&amp;456&gt; &lt;#789&gt; &lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; a&amp;b'],
+    [CONSOLE, MENTIONS],
+  ])('mentions in the output cannot ping (%o)', (profile, expected) => {
+    const reply = renderResult(printed(MENTIONS), profile, LIMITS);
+    expect(reply.output).toBe(expected);
+    if (profile.escape === 'discord') {
+      expect(reply.text).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
+      expect(reply.output.replace(ZWSP, '')).toBe(MENTIONS); // looks the same
+    }
+    if (profile.escape === 'slack') expect(reply.text).not.toMatch(/[<>]/);
+  });
+});
+
+describe('renderResult: cutting long output', () => {
+  const tenThousandLines = Array.from({ length: 10_000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+
+  it.each<[PlatformProfile, number, string]>([
+    [DISCORD, 30, '… 9,970 more lines (full output in output.txt)'],
+    [SLACK, 40, '… 9,960 more lines (full output in output.txt)'],
+  ])('10,000 lines: a preview, a marker and the whole output attached (%o)', (profile, shown, marker) => {
+    const reply = renderResult(printed(tenThousandLines), profile, LIMITS);
+    const lines = reply.output.split('\n');
+    expect(lines).toHaveLength(shown + 1);
+    expect(lines.slice(0, shown)).toEqual(Array.from({ length: shown }, (_, i) => `line ${i}`));
+    expect(lines[shown]).toBe(marker);
+    expect(reply.truncated).toBe(true);
+    expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+    expect(reply.attachments).toHaveLength(1);
+    const [file] = reply.attachments;
+    expect(file?.name).toBe('output.txt');
+    expect(file?.contentType).toBe('text/plain; charset=utf-8');
+    expect(file?.data.toString('utf8')).toBe(tenThousandLines);
+    expect(file?.data.toString('utf8').split('\n')).toHaveLength(10_001);
+  });
+
+  it('the console shows everything', () => {
+    const reply = renderResult(printed(tenThousandLines), CONSOLE, LIMITS);
+    expect(reply.truncated).toBe(false);
+    expect(reply.output).toBe(tenThousandLines.trimEnd());
+    expect(reply.attachments).toEqual([]);
+  });
+
+  it.each<[PlatformProfile]>(CHAT.map((p) => [p]))('a 20,000-character line is cut by characters (%o)', (profile) => {
+    const reply = renderResult(printed('x'.repeat(20_000)), profile, LIMITS);
+    const shown = shownOutput(reply);
+    expect(shown).toMatch(/^x+$/);
+    const hidden = 20_000 - shown.length;
+    expect(reply.output).toBe(`${shown}\n… ${hidden.toLocaleString('en-US')} more characters (full output in output.txt)`);
+    expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+    expect(reply.text.length).toBeGreaterThan(profile.maxChars - 100); // the room is used, not wasted
+    expect(reply.attachments[0]?.data.length).toBe(20_000);
+  });
+
+  it('a giant first line then more lines: both counts', () => {
+    const reply = renderResult(printed(`${'y'.repeat(5000)}\nsecond\nthird\n`), DISCORD, LIMITS);
+    const shown = shownOutput(reply);
+    expect(reply.output).toBe(
+      `${shown}\n… ${(5000 - shown.length).toLocaleString('en-US')} more characters and 2 more lines (full output in output.txt)`,
+    );
+  });
+
+  it('a long line after short ones: shown up to the cut, then counted', () => {
+    const reply = renderResult(printed(`a\nb\n${'z'.repeat(3000)}`), DISCORD, LIMITS);
+    expect(reply.output).toMatch(/^a\nb\nz+\n… [\d,]+ more characters \(full output in output\.txt\)$/);
+  });
+
+  it('one more line, singular', () => {
+    const output = Array.from({ length: 31 }, (_, i) => String(i)).join('\n');
+    expect(renderResult(printed(output), DISCORD, LIMITS).output.split('\n').at(-1)).toBe(
+      '… 1 more line (full output in output.txt)',
+    );
+  });
+
+  it('counts hidden characters before escaping (an & is one character, not &amp;)', () => {
+    const reply = renderResult(printed('&'.repeat(5000)), SLACK, LIMITS);
+    const shown = shownOutput(reply);
+    expect(shown).toMatch(/^(&amp;)+$/);
+    const hidden = 5000 - shown.length / 5;
+    expect(reply.output.endsWith(`… ${hidden.toLocaleString('en-US')} more characters (full output in output.txt)`)).toBe(true);
+  });
+
+  it('a run cut by the sandbox is flagged by its status; the preview may still be whole', () => {
+    const reply = renderResult(printed('partial', { status: 'output_limit' }), DISCORD, LIMITS);
+    expect(reply.statusLine).toBe('✂️ output limit (64 KiB) reached');
+    expect(reply.output).toBe('partial');
+    expect(reply.truncated).toBe(false);
+  });
+});
+
+describe('renderResult: never splits a character at the cut', () => {
+  it.each<[string, string, RegExp]>([
+    ['ZWJ family emoji', FAMILY, new RegExp(`^x*(?:${FAMILY})*$`, 'u')],
+    ['combining accent', 'e\u0301', /^x*(?:e\u0301)*$/u],
+    ['stacked combining marks', 'a\u0300\u0301\u0302\u0303', /^x*(?:a\u0300\u0301\u0302\u0303)*$/u],
+    ['flag (regional indicator pair)', '🇫🇷', /^x*(?:🇫🇷)*$/u],
+    ['skin-tone modifier', '👍🏽', /^x*(?:👍🏽)*$/u],
+    ['astral letter (surrogate pair)', '𝔘', /^x*(?:𝔘)*$/u],
+    ['Hangul syllable from jamo', '\u1100\u1161\u11a8', /^x*(?:\u1100\u1161\u11a8)*$/u],
+  ])('%s', (_name, cluster, whole) => {
+    for (const profile of CHAT) {
+      // Slide the clusters across the cut point, one UTF-16 unit at a time.
+      for (let pad = profile.maxChars - 120; pad < profile.maxChars; pad += 1) {
+        const reply = renderResult(printed('x'.repeat(pad) + cluster.repeat(Math.ceil(300 / cluster.length))), profile, LIMITS);
+        expect(reply.truncated).toBe(true);
+        expect(reply.text).not.toMatch(LONE_SURROGATE);
+        expect(shownOutput(reply)).toMatch(whole);
+        expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+      }
+    }
+  });
+});
+
+describe('renderNotice', () => {
+  it.each<[PlatformProfile, string, string]>([
+    [DISCORD, 'slow down, try again in 12 s', 'slow down, try again in 12 s'],
+    [DISCORD, 'only Python code can be run (got ```js)', 'only Python code can be run (got \\`\\`\\`js)'],
+    [SLACK, 'only Python code can be run (got ```js)', 'only Python code can be run (got `\u200b`\u200b`js)'],
+    [CONSOLE, 'only Python code can be run (got ```js)', 'only Python code can be run (got ```js)'],
+    [DISCORD, 'no code found — wrap your code in ```py … ```', 'no code found — wrap your code in \\`\\`\\`py … \\`\\`\\`'],
+    [DISCORD, 'hi @everyone <@1>', 'hi @\u200beveryone <@\u200b1\\>'],
+    [SLACK, 'hi <!here> & <@U1>', 'hi &lt;!here&gt; &amp; &lt;@U1&gt;'],
+    [CONSOLE, 'evil\x1b]0;t\x07 \u202eok', 'evil ok'],
+  ])('%o: %s', (profile, message, expected) => {
+    expect(renderNotice(message, profile)).toEqual({
+      kind: 'notice',
+      status: null,
+      statusLine: expected,
+      output: '',
+      text: expected,
+      truncated: false,
+      attachments: [],
+    });
+  });
+
+  it('is clipped to the platform limit', () => {
+    const reply = renderNotice('🙂'.repeat(5000), DISCORD);
+    expect(reply.text.length).toBeLessThanOrEqual(DISCORD.maxChars);
+    expect(reply.text).not.toMatch(LONE_SURROGATE);
+  });
+});
+
+// ---- property: any output, any profile: the reply fits and stays safe ----------------------------
+
+/** mulberry32: a tiny deterministic PRNG, so a failure reproduces from its seed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'x', 'hello world ', '\n', '\n\n\n', '   ', '\t', FENCE, '``', '`', '@everyone', '@here', '<@123>', '<@!9>',
+  '<@&7>', '<#5>', '<!channel>', '&', '<', '>', FAMILY, 'e\u0301', 'a\u0300\u0301\u0302', '🇫🇷', '👍🏽', '𝔘',
+  '中文', '\x1b[31m', '\x1b]0;title\x07', '\x1b', '\u202e', '\u2066', '\r', '\r\n', '\x00', '\x7f', '\x9b',
+  '\ufffd', '…', '\u200b', '\u200d', 'Traceback (most recent call last):\n  File "<stdin>", line 1\n',
+];
+
+function generatedOutput(random: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const count = pick([0, 1, 5, 40, 400, 3000]);
+  let output = '';
+  for (let i = 0; i < count; i += 1) {
+    const piece = pick(PIECES);
+    output += random() < 0.03 ? piece.repeat(1 + Math.floor(random() * 4000)) : piece;
+  }
+  return output;
+}
+
+function generatedProfile(random: () => number): PlatformProfile {
+  const base = [DISCORD, SLACK, CONSOLE][Math.floor(random() * 3)] as PlatformProfile;
+  if (random() < 0.6) return base;
+  const escape = (['discord', 'slack', 'plain'] as EscapeMode[])[Math.floor(random() * 3)] as EscapeMode;
+  return {
+    ...base,
+    escape,
+    codeFences: random() < 0.8,
+    maxChars: 1 + Math.floor(random() * 500),
+    maxLines: 1 + Math.floor(random() * 12),
+  };
+}
+
+const STATUSES: RunStatus[] = ['ok', 'error', 'timeout', 'memory', 'output_limit', 'killed', 'sandbox_error'];
+
+describe('renderResult: properties over generated inputs', () => {
+  it('fits the platform, keeps fences balanced, never pings, never splits a character', () => {
+    for (let seed = 1; seed <= 600; seed += 1) {
+      const random = prng(seed);
+      const output = generatedOutput(random);
+      const profile = generatedProfile(random);
+      const status = STATUSES[Math.floor(random() * STATUSES.length)] as RunStatus;
+      const result = run({
+        status,
+        output: status === 'sandbox_error' ? '' : output,
+        exitCode: 1,
+        signal: 'SIGKILL',
+        reason: status === 'sandbox_error' ? output : undefined,
+      });
+      const reply = renderResult(result, profile, LIMITS);
+      const context = `seed ${seed}, ${JSON.stringify(profile)}`;
+
+      expect(reply.text.length, context).toBeLessThanOrEqual(profile.maxChars);
+      expect(reply.text, context).not.toMatch(LONE_SURROGATE);
+      expect(reply.text, context).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      expect(reply.text, context).not.toMatch(BIDI);
+      if (profile.codeFences) expect(reply.output, context).not.toContain(FENCE);
+      if (profile.codeFences && profile.escape !== 'plain') {
+        const fences = reply.text.match(/```/g)?.length ?? 0;
+        expect([0, 2], context).toContain(fences);
+        if (fences === 2) expect(reply.text.endsWith(`\n${FENCE}`), context).toBe(true);
+      }
+      if (profile.escape === 'discord') expect(reply.text, context).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
+      if (profile.escape === 'slack') expect(reply.text, context).not.toMatch(/[<>]/);
+      expect(reply.attachments.length, context).toBe(reply.truncated ? 1 : 0);
+      if (reply.truncated) expect(reply.attachments[0]?.data.toString('utf8'), context).toBe(Buffer.from(result.output).toString('utf8'));
+      if (profile.maxChars === Infinity && profile.maxLines === Infinity) expect(reply.truncated, context).toBe(false);
+    }
+  });
+});
