@@ -1,0 +1,55 @@
+/**
+ * What each chat platform allows in one reply, as data (DESIGN.md §2, §5). The renderer reads
+ * these numbers; it never branches on a platform's name.
+ */
+export type PlatformName = 'discord' | 'slack' | 'console';
+
+/**
+ * How text is made safe: `discord` neutralises mentions and fence breakers, `slack` escapes
+ * `& < >` (mrkdwn) and fence breakers, `plain` only strips terminal controls (the console).
+ */
+export type EscapeMode = 'discord' | 'slack' | 'plain';
+
+export interface PlatformProfile {
+  readonly name: PlatformName;
+  /**
+   * Longest reply text, counted in UTF-16 code units (String.length). That is never fewer than
+   * the code points the platforms count, so text that fits here fits there.
+   */
+  readonly maxChars: number;
+  /** Lines of program output shown inline before the preview is cut (plus one marker line). */
+  readonly maxLines: number;
+  readonly escape: EscapeMode;
+  /** Wrap the output in a ``` block (chat) or print it as is (a terminal). */
+  readonly codeFences: boolean;
+}
+
+export const DISCORD: PlatformProfile = {
+  name: 'discord',
+  maxChars: 2000, // the whole message content
+  maxLines: 30,
+  escape: 'discord',
+  codeFences: true,
+};
+
+export const SLACK: PlatformProfile = {
+  name: 'slack',
+  maxChars: 3000, // one section block's text; longer output goes as a file
+  maxLines: 40,
+  escape: 'slack',
+  codeFences: true,
+};
+
+export const CONSOLE: PlatformProfile = {
+  name: 'console',
+  maxChars: Infinity,
+  maxLines: Infinity,
+  escape: 'plain',
+  codeFences: false,
+};
+
+export const PLATFORM_PROFILES: Readonly<Record<PlatformName, PlatformProfile>> = {
+  discord: DISCORD,
+  slack: SLACK,
+  console: CONSOLE,
+};
