@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { AdapterContext, RunningAdapter } from '../../src/adapter.js';
 import { interpret } from '../../src/intake.js';
 import { CONSOLE } from '../../src/platforms.js';
@@ -24,6 +24,8 @@ Enter sends; inside a \`\`\` block, lines collect until it is closed. Ctrl-D qui
 
 export async function start(context: AdapterContext, io: ConsoleIO = defaultIO()): Promise<RunningAdapter> {
   const user = userInfo().username;
+  // On a terminal, readline edits lines, keeps history and redraws the prompt.
+  const interactive = io.input.isTTY === true;
   const write = (text: string) => io.output.write(text.endsWith('\n') ? text : `${text}\n`);
 
   /** One message in, exactly one reply out (or nothing, for a message with nothing to do). */
@@ -31,6 +33,7 @@ export async function start(context: AdapterContext, io: ConsoleIO = defaultIO()
     const intake = interpret(message, { explicit: true, raw: true });
     if (intake.kind === 'ignore') return;
     if (intake.kind === 'notice') return void write(renderNotice(intake.message, CONSOLE).text);
+    if (interactive) write('⏳ running…');
     const reply = await context.evaluator.evaluate(
       {
         id: newRequestId(),
@@ -46,8 +49,8 @@ export async function start(context: AdapterContext, io: ConsoleIO = defaultIO()
     write(reply.text);
   }
 
-  const lines = createInterface({ input: io.input, terminal: false });
-  const finished = io.input.isTTY ? chat(lines, io, answer) : answerAll(lines, answer);
+  const lines = createInterface({ input: io.input, output: io.output, terminal: interactive });
+  const finished = interactive ? chat(lines, io, answer) : answerAll(lines, answer);
   return {
     name: 'console',
     finished,
@@ -66,21 +69,17 @@ async function answerAll(lines: AsyncIterable<string>, answer: (m: string) => Pr
 }
 
 /** A terminal: a prompt, messages assembled from lines, one reply at a time. */
-async function chat(
-  lines: AsyncIterable<string>,
-  io: ConsoleIO,
-  answer: (m: string) => Promise<void>,
-): Promise<void> {
+async function chat(lines: Interface, io: ConsoleIO, answer: (m: string) => Promise<void>): Promise<void> {
   const assembler = new MessageAssembler();
-  const prompt = () => io.output.write(assembler.pending ? '... ' : 'you › ');
+  const prompt = () => {
+    lines.setPrompt(assembler.pending ? '... ' : 'you › ');
+    lines.prompt();
+  };
   io.output.write(BANNER);
   prompt();
   for await (const line of lines) {
     const message = assembler.push(line);
-    if (message) {
-      io.output.write('⏳ running…\n');
-      await answer(message);
-    }
+    if (message) await answer(message);
     prompt();
   }
   const rest = assembler.flush();

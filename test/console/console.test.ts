@@ -80,8 +80,10 @@ describe('console chat, interactive (a terminal)', () => {
     await adapter.finished;
 
     expect(screen).toContain('Sandpiper console');
-    expect(screen).toMatch(/you › \.\.\. \.\.\. \.\.\. \.\.\. ⏳ running…\n✅ done in .*\n42\n/);
-    expect(screen).toContain('Only Python can be run here, and that block is marked as rust.');
+    screen = screen.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''); // readline's cursor movements
+    expect(screen).toContain('you › ```py');
+    expect(screen).toMatch(/⏳ running…\n✅ done in .*\n42\n/);
+    expect(screen).toMatch(/you › Only Python can be run here, and that block is marked as rust\./); // no ⏳
     expect(screen).toMatch(/✅ done in .*\nbye\n/);
   });
 });
