@@ -83,7 +83,7 @@ describe('console chat, interactive (a terminal)', () => {
     screen = screen.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''); // readline's cursor movements
     expect(screen).toContain('you › ```py');
     expect(screen).toMatch(/⏳ running…\n✅ done in .*\n42\n/);
-    expect(screen).toMatch(/you › Only Python can be run here, and that block is marked as rust\./); // no ⏳
+    expect(screen).toMatch(/\.\.\. Only Python can be run here, and that block is marked as rust\./); // no ⏳
     expect(screen).toMatch(/✅ done in .*\nbye\n/);
   });
 });
