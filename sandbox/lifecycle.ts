@@ -18,8 +18,8 @@ export interface LaunchedSandbox {
   readonly container: Docker.Container;
   /** Resolves with the exit status code; rejects if the connection to Docker breaks. */
   readonly exited: Promise<number>;
-  /** Set when the process has already exited (e.g. a pooled member that died while idle). */
-  readonly hasExited: () => boolean;
+  /** False once the process exited or the connection to it broke (a pooled member that died idle). */
+  readonly isAlive: () => boolean;
   readonly launchedAt: number;
   readonly stream: Socket;
   readonly streamEnded: Promise<void>;
@@ -61,17 +61,15 @@ export async function launch(
       stream.once('end', resolve);
       stream.once('close', resolve);
     });
-    let exitedFlag = false;
+    let alive = true;
     const { exit } = await registerExitWait(docker, container.id);
-    const exited = exit.then((code) => {
-      exitedFlag = true;
-      return code;
-    });
+    const exited = exit.finally(() => (alive = false));
     exited.catch(() => {}); // observed later by execute(); an idle pooled member may never be
+    streamEnded.then(() => (alive = false));
     const sandbox: LaunchedSandbox = {
       container,
       exited,
-      hasExited: () => exitedFlag,
+      isAlive: () => alive,
       launchedAt: Date.now(),
       stream,
       streamEnded,
@@ -158,11 +156,12 @@ export async function execute(
   }
   const durationMs = performance.now() - startedAt;
   await withDeadline(sandbox.streamEnded, DRAIN_MS, '').catch(() => {});
-  const state = (await sandbox.container.inspect()).State;
+  // Only a failed run can have been OOM-killed: a clean exit saves the inspect round trip.
+  const oomKilled = exitCode !== 0 && (await sandbox.container.inspect()).State.OOMKilled;
   return {
     cause,
     exitCode,
-    oomKilled: state.OOMKilled,
+    oomKilled,
     captured: sandbox.collector.finish(),
     durationMs,
   };

@@ -5,6 +5,7 @@ import { describeDockerError, errorDetail } from './docker-errors.js';
 import { currentInstance, sandboxLabels, type Instance } from './labels.js';
 import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
 import type { SandboxLimits, SandboxRuntime } from './limits.js';
+import { SandboxPool } from './pool.js';
 import { sandboxError, type RunResult } from './result.js';
 import { buildContainerSpec } from './spec.js';
 
@@ -16,6 +17,8 @@ export interface RunnerSettings {
   maxCodeBytes: number;
   /** How long Docker may take to create and start a sandbox before the run is given up. */
   launchTimeoutMs?: number;
+  /** Pre-started sandboxes kept ready (0: every run starts its own container, the cold path). */
+  poolSize?: number;
 }
 
 export interface RunInput {
@@ -32,6 +35,8 @@ export interface SandboxLog {
 /** A container may live this long past its wall-clock limit before the reaper calls it orphaned. */
 const DEADLINE_SLACK_MS = 60_000;
 const LAUNCH_TIMEOUT_MS = 30_000;
+/** A pooled member waiting longer than this is replaced by a fresh one. */
+const POOL_MAX_IDLE_MS = 5 * 60_000;
 
 /** The wire format the bootstrap reads: "<code bytes>\n<code><stdin>". */
 export function frameRequest({ code, stdin = '' }: RunInput): Buffer {
@@ -56,20 +61,38 @@ function formatKiB(bytes: number): string {
  */
 export class SandboxRunner {
   private readonly removals = new Set<Promise<void>>();
+  private readonly pool: SandboxPool | null;
 
   constructor(
     private readonly docker: Docker,
     readonly settings: RunnerSettings,
     readonly instance: Instance = currentInstance(),
     private readonly log?: SandboxLog,
-  ) {}
+  ) {
+    const size = settings.poolSize ?? 0;
+    this.pool =
+      size > 0
+        ? new SandboxPool(() => this.launch(POOL_MAX_IDLE_MS), { size, maxIdleMs: POOL_MAX_IDLE_MS }, {
+            launchFailed: (error, retryInMs) =>
+              log?.warn({ reason: describeDockerError(error, settings) ?? errorDetail(error), retryInMs }, 'could not refill the sandbox pool'),
+            removeFailed: (error) => log?.warn({ err: error }, 'could not remove a pooled sandbox'),
+          })
+        : null;
+  }
+
+  /** The warm pool, when there is one (its size can be watched by tests and the benchmark). */
+  get warmPool(): SandboxPool | null {
+    return this.pool;
+  }
 
   async run(input: RunInput): Promise<RunResult> {
     const refusal = refuseCode(input.code, this.settings.maxCodeBytes);
     if (refusal) return sandboxError(refusal);
 
     let sandbox: LaunchedSandbox;
-    const launching = this.launch();
+    // A pre-started member when one is ready; otherwise a cold start, never a wait for a refill.
+    const warm = this.pool?.take();
+    const launching = warm ? Promise.resolve(warm) : this.launch();
     try {
       const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
       sandbox = await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
@@ -95,9 +118,16 @@ export class SandboxRunner {
     while (this.removals.size) await Promise.allSettled([...this.removals]);
   }
 
-  private launch(): Promise<LaunchedSandbox> {
+  /** Empties the pool and waits for every container to be removed. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+    await this.drain();
+  }
+
+  /** Creates and starts a sandbox that may wait `idleMs` for its code before it counts as orphaned. */
+  private launch(idleMs = 0): Promise<LaunchedSandbox> {
     const { limits } = this.settings;
-    const deadline = Date.now() + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
+    const deadline = Date.now() + idleMs + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
     const spec = buildContainerSpec({
       ...this.settings,
       labels: sandboxLabels(this.instance, deadline),

@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   SANDBOX_TMPFS_MB: integer(1, 65_536).default(DEFAULT_LIMITS.tmpfsMb),
   SANDBOX_OUTPUT_KB: integer(1, 65_536).default(DEFAULT_LIMITS.outputKb),
   SANDBOX_MAX_CODE_KB: integer(1, 16_384).default(64),
+  SANDBOX_POOL_SIZE: integer(0, 256).default(4),
   LIMIT_USER_RUNS_PER_MINUTE: integer(1, 10_000).default(10),
   LIMIT_USER_QUEUE: integer(0, 1_000).default(2),
   // Each sandbox gets a CPU share, but a trivial run mostly waits on Docker: two per core.
@@ -67,6 +68,7 @@ export interface SandboxConfig {
   runtime: SandboxRuntime;
   limits: SandboxLimits;
   maxCodeBytes: number;
+  poolSize: number;
 }
 
 export interface DiscordConfig {
@@ -170,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         outputKb: e.SANDBOX_OUTPUT_KB,
       },
       maxCodeBytes: e.SANDBOX_MAX_CODE_KB * 1024,
+      poolSize: e.SANDBOX_POOL_SIZE,
     },
     limiter: {
       userRunsPerMinute: e.LIMIT_USER_RUNS_PER_MINUTE,

@@ -6,7 +6,7 @@ import { SandboxRunner } from '../sandbox/runner.js';
 export interface Sandbox {
   docker: Docker;
   runner: SandboxRunner;
-  /** Waits for every container this process made to be removed. */
+  /** Empties the warm pool and waits for every container this process made to be removed. */
   close(): Promise<void>;
 }
 
@@ -17,5 +17,5 @@ export interface Sandbox {
 export function openSandbox(config: SandboxConfig, log: Logger): Sandbox {
   const docker = new Docker();
   const runner = new SandboxRunner(docker, config, undefined, log);
-  return { docker, runner, close: () => runner.drain() };
+  return { docker, runner, close: () => runner.close() };
 }

@@ -115,7 +115,7 @@ function print(check: Check): void {
 /** `sandpiper doctor`: checks what a run needs, in order, and says how to fix each failure. */
 export async function doctorCommand(): Promise<number> {
   const config = loadConfig();
-  const sandbox = openSandbox(config.sandbox, createLogger('silent'));
+  const sandbox = openSandbox({ ...config.sandbox, poolSize: 0 }, createLogger('silent'));
   const { limits } = config.sandbox;
   process.stdout.write(
     `limits: ${limits.timeoutS} s, ${limits.memoryMb} MiB, ${limits.pids} pids, ${limits.cpus} CPU, ` +

@@ -61,7 +61,9 @@ export async function evalCommand(args: string[]): Promise<number> {
   const inputs = await readInputs(positionals);
   const config = loadConfig();
   const log = createLogger(config.logLevel ?? 'warn'); // stdout is for results; keep stderr quiet
-  const sandbox = openSandbox(config.sandbox, log);
+  // The bot's path, pool included; but a pool larger than the work would only start idle sandboxes.
+  const poolSize = Math.min(config.sandbox.poolSize, inputs.length - 1);
+  const sandbox = openSandbox({ ...config.sandbox, poolSize }, log);
   let allOk = true;
   try {
     for (const input of inputs) {

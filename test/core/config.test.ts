@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       runtime: 'runc',
       limits: { timeoutS: 5, memoryMb: 128, pids: 64, cpus: 1, tmpfsMb: 16, outputKb: 64 },
       maxCodeBytes: 64 * 1024,
+      poolSize: 4,
     });
     expect(config.logLevel).toBeUndefined();
     expect(config.adapters).toEqual(['console']);
@@ -29,6 +30,7 @@ describe('loadConfig', () => {
       SANDBOX_TMPFS_MB: '8',
       SANDBOX_OUTPUT_KB: '16',
       SANDBOX_MAX_CODE_KB: '128',
+      SANDBOX_POOL_SIZE: '0',
       LOG_LEVEL: 'debug',
     });
     expect(config.sandbox).toEqual({
@@ -36,6 +38,7 @@ describe('loadConfig', () => {
       runtime: 'runsc',
       limits: { timeoutS: 2.5, memoryMb: 256, pids: 32, cpus: 0.5, tmpfsMb: 8, outputKb: 16 },
       maxCodeBytes: 128 * 1024,
+      poolSize: 0,
     });
     expect(config.logLevel).toBe('debug');
   });

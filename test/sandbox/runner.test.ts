@@ -1,14 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { leftovers, makeRunner, RUNTIMES } from '../support/sandbox.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leftovers, makeRunner, poolFor, RUNTIME_MODES } from '../support/sandbox.js';
 
-/** Runs on the real Docker engine, on both runtimes: the promises of DESIGN.md §3. */
-describe.each(RUNTIMES)('sandbox runner on %s', (runtime) => {
-  const runner = makeRunner(runtime);
+/**
+ * Runs on the real Docker engine, on both runtimes, cold and pooled: the promises of DESIGN.md §3,
+ * and the same RunResults whichever way the container was started.
+ */
+describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
+  const runner = makeRunner(runtime, {}, poolFor(mode));
   // Short wall clock for the tests that are meant to hit it.
-  const quick = makeRunner(runtime, { timeoutS: 2 });
+  const quick = makeRunner(runtime, { timeoutS: 2 }, poolFor(mode));
+
+  beforeAll(async () => {
+    await Promise.all([runner.warmPool?.whenFull(), quick.warmPool?.whenFull()]);
+  });
 
   afterAll(async () => {
-    await Promise.all([runner.drain(), quick.drain()]);
+    await Promise.all([runner.close(), quick.close()]);
     expect(await leftovers(runner)).toEqual([]);
     expect(await leftovers(quick)).toEqual([]);
   });
@@ -194,11 +201,12 @@ describe.each(RUNTIMES)('sandbox runner on %s', (runtime) => {
   });
 
   it('runs a 300 KB program delivered on stdin', async () => {
-    const big = makeRunner(runtime, {}, { maxCodeBytes: 512 * 1024 });
+    const big = makeRunner(runtime, {}, { maxCodeBytes: 512 * 1024, ...poolFor(mode) });
+    await big.warmPool?.whenFull();
     const code = `data = "${'a'.repeat(300_000)}"\nprint(len(data))`;
     const result = await big.run({ code });
     expect(result).toMatchObject({ status: 'ok', output: '300000\n' });
-    await big.drain();
+    await big.close();
   });
 
   it('survives invalid UTF-8 in the output', async () => {

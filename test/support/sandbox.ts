@@ -7,6 +7,19 @@ import { SandboxRunner, type RunnerSettings } from '../../sandbox/runner.js';
 /** Every sandbox behaviour is checked on both runtimes (CI registers runsc with Docker). */
 export const RUNTIMES: readonly SandboxRuntime[] = ['runc', 'runsc'];
 
+/** Both ways a run gets its container: started for it (cold), or pre-started (pooled). */
+export type Mode = 'cold' | 'pooled';
+export const MODES: readonly Mode[] = ['cold', 'pooled'];
+
+/** Every runtime × mode pair, for describe.each. */
+export const RUNTIME_MODES: readonly [SandboxRuntime, Mode][] = RUNTIMES.flatMap((runtime) =>
+  MODES.map((mode): [SandboxRuntime, Mode] => [runtime, mode]),
+);
+
+export function poolFor(mode: Mode): Partial<RunnerSettings> {
+  return { poolSize: mode === 'pooled' ? 2 : 0 };
+}
+
 export const docker = new Docker();
 
 export function settingsFor(

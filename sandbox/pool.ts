@@ -1,0 +1,133 @@
+import { destroy, type LaunchedSandbox } from './lifecycle.js';
+
+/**
+ * A pool of pre-STARTED, single-use sandboxes: each member is a hardened container with Python
+ * already running and blocked on stdin (DESIGN.md §3: ~27 ms to a result instead of ~97 ms cold).
+ * A run takes a member and the member is destroyed afterwards, like any sandbox: nothing is ever
+ * reused. The pool refills in the background, drops members that died or idled too long, and
+ * backs off while Docker is failing. An empty pool never makes a run wait: take() returns null
+ * and the caller starts a cold sandbox instead.
+ */
+export interface PoolSettings {
+  size: number;
+  /** Members older than this are replaced (they hold memory and a deadline label). */
+  maxIdleMs: number;
+  /** Launches in flight at once while refilling, so a refill burst doesn't swamp Docker. */
+  parallelLaunches?: number;
+}
+
+export interface PoolEvents {
+  /** A launch failed; the pool retries after `retryInMs`. */
+  launchFailed?(error: unknown, retryInMs: number): void;
+  /** A member could not be removed (the reaper will). */
+  removeFailed?(error: unknown): void;
+}
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
+
+export class SandboxPool {
+  private readonly ready: LaunchedSandbox[] = [];
+  private launching = 0;
+  private closed = false;
+  private backoffMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly launch: () => Promise<LaunchedSandbox>,
+    private readonly settings: PoolSettings,
+    private readonly events: PoolEvents = {},
+  ) {
+    this.sweepTimer = setInterval(() => this.sweep(), Math.max(1000, settings.maxIdleMs / 4));
+    this.sweepTimer.unref();
+    this.refill();
+  }
+
+  /** A live member, or null when none is ready (the caller goes cold). Triggers a refill. */
+  take(): LaunchedSandbox | null {
+    this.sweep();
+    const member = this.ready.shift() ?? null;
+    this.refill();
+    return member;
+  }
+
+  /** Members ready to take right now. */
+  get available(): number {
+    return this.ready.length;
+  }
+
+  /** Resolves once the pool holds `size` members (or rejects after `timeoutMs`). For tests and the bench. */
+  async whenFull(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.ready.length < this.settings.size) {
+      if (Date.now() > deadline) throw new Error(`pool not full after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Stops refilling and removes every member, including those still being launched. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    clearTimeout(this.retryTimer);
+    this.ready.splice(0).forEach((member) => this.discard(member));
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Drops members that died while idle or are too old, and asks for replacements. */
+  private sweep(): void {
+    const now = Date.now();
+    for (let i = this.ready.length - 1; i >= 0; i--) {
+      const member = this.ready[i]!;
+      if (!member.isAlive() || now - member.launchedAt > this.settings.maxIdleMs) {
+        this.ready.splice(i, 1);
+        this.discard(member);
+      }
+    }
+    this.refill();
+  }
+
+  private refill(): void {
+    const parallel = this.settings.parallelLaunches ?? 2;
+    while (
+      !this.closed &&
+      !this.retryTimer &&
+      this.ready.length + this.launching < this.settings.size &&
+      this.launching < parallel
+    ) {
+      this.launching++;
+      this.track(
+        this.launch().then(
+          (member) => {
+            this.launching--;
+            this.backoffMs = 0;
+            if (this.closed) this.discard(member);
+            else this.ready.push(member);
+            this.refill();
+          },
+          (error: unknown) => {
+            this.launching--;
+            this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, this.backoffMs * 2));
+            this.events.launchFailed?.(error, this.backoffMs);
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = undefined;
+              this.refill();
+            }, this.backoffMs);
+            this.retryTimer.unref();
+          },
+        ),
+      );
+    }
+  }
+
+  private discard(member: LaunchedSandbox): void {
+    this.track(destroy(member).catch((error: unknown) => this.events.removeFailed?.(error)));
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+}
