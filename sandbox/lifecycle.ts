@@ -3,7 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import { withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
+import { markerPrefix, newNonce } from './end-marker.js';
 import { createDemuxer, OutputCollector, type CapturedOutput } from './output.js';
+import { frameRequest, type RunInput } from './request.js';
 
 /**
  * The race-free life of one sandbox container (DESIGN.md §3):
@@ -127,11 +129,7 @@ function readExitCode(response: IncomingMessage): Promise<number> {
 }
 
 /** Delivers the request, enforces the wall clock and output cap, and reports how it ended. */
-export async function execute(
-  sandbox: LaunchedSandbox,
-  request: Buffer,
-  timeoutMs: number,
-): Promise<Execution> {
+export async function execute(sandbox: LaunchedSandbox, input: RunInput, timeoutMs: number): Promise<Execution> {
   let cause: Execution['cause'] = null;
   const stop = (why: NonNullable<Execution['cause']>) => {
     if (cause) return;
@@ -141,13 +139,18 @@ export async function execute(
   };
   sandbox.onOverflow = () => stop('output_limit');
 
-  sandbox.stream.end(request); // write the code, then half-close: the program sees EOF after it
+  const nonce = newNonce();
+  const reportedEnd = new Promise<number>((resolve) => sandbox.collector.expectMarker(markerPrefix(nonce), resolve));
+  sandbox.stream.end(frameRequest(input, nonce)); // the code, then half-close: EOF after it
   const startedAt = performance.now();
   const wallClock = setTimeout(() => stop('timeout'), timeoutMs);
-  let exitCode: number;
+  let end: { exitCode: number; byMarker: boolean };
   try {
-    exitCode = await withDeadline(
-      sandbox.exited,
+    end = await withDeadline(
+      Promise.race([
+        reportedEnd.then((exitCode) => ({ exitCode, byMarker: true })),
+        sandbox.exited.then((exitCode) => ({ exitCode, byMarker: false })),
+      ]),
       timeoutMs + EXIT_REPORT_GRACE_MS,
       'Docker did not report the end of the run',
     );
@@ -155,16 +158,14 @@ export async function execute(
     clearTimeout(wallClock);
   }
   const durationMs = performance.now() - startedAt;
+  if (end.byMarker) {
+    // The program finished by itself and all its output is in: no need to wait for Docker.
+    return { cause, exitCode: end.exitCode, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
+  }
   await withDeadline(sandbox.streamEnded, DRAIN_MS, '').catch(() => {});
   // Only a failed run can have been OOM-killed: a clean exit saves the inspect round trip.
-  const oomKilled = exitCode !== 0 && (await sandbox.container.inspect()).State.OOMKilled;
-  return {
-    cause,
-    exitCode,
-    oomKilled,
-    captured: sandbox.collector.finish(),
-    durationMs,
-  };
+  const oomKilled = end.exitCode !== 0 && (await sandbox.container.inspect()).State.OOMKilled;
+  return { cause, exitCode: end.exitCode, oomKilled, captured: sandbox.collector.finish(), durationMs };
 }
 
 export async function killContainer(container: Docker.Container): Promise<void> {

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { MarkerScanner } from './end-marker.js';
 
 export type StreamName = 'stdout' | 'stderr';
 
@@ -28,14 +29,32 @@ export class OutputCollector {
   };
   private bytes = 0;
   private overflowed = false;
+  private markers: { scanners: Record<StreamName, MarkerScanner>; onEnd: (exitCode: number) => void } | null = null;
 
   constructor(
     private readonly capBytes: number,
     private readonly onOverflow: () => void = () => {},
   ) {}
 
+  /**
+   * Watches both streams for the end-of-run marker (see end-marker.ts): it is removed from the
+   * output, and `onEnd` gets the exit code once both streams carried it.
+   */
+  expectMarker(prefix: Buffer, onEnd: (exitCode: number) => void): void {
+    this.markers = { scanners: { stdout: new MarkerScanner(prefix), stderr: new MarkerScanner(prefix) }, onEnd };
+  }
+
   push(stream: StreamName, chunk: Buffer): void {
-    if (this.overflowed) return;
+    if (!this.markers) return this.keep(stream, chunk);
+    const { scanners, onEnd } = this.markers;
+    const wasFound = scanners[stream].found !== null;
+    this.keep(stream, scanners[stream].feed(chunk));
+    const { stdout, stderr } = { stdout: scanners.stdout.found, stderr: scanners.stderr.found };
+    if (!wasFound && stdout !== null && stderr !== null) onEnd(stdout);
+  }
+
+  private keep(stream: StreamName, chunk: Buffer): void {
+    if (this.overflowed || !chunk.length) return;
     const room = this.capBytes - this.bytes;
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     this.bytes += kept.length;
@@ -48,7 +67,11 @@ export class OutputCollector {
 
   /** Everything captured so far, with any trailing partial character flushed as U+FFFD. */
   finish(): CapturedOutput {
-    for (const stream of ['stdout', 'stderr'] as const) this.append(stream, this.decoders[stream].end());
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const held = this.markers?.scanners[stream].flush();
+      if (held) this.keep(stream, held);
+      this.append(stream, this.decoders[stream].end());
+    }
     return {
       output: this.pieces.join(''),
       stdout: this.perStream.stdout.join(''),

@@ -7,25 +7,10 @@ import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
 import type { SandboxLimits, SandboxRuntime } from './limits.js';
 import { SandboxPool } from './pool.js';
 import { sandboxError, type RunResult } from './result.js';
+import { refuseCode, type RunInput } from './request.js';
 import { buildContainerSpec } from './spec.js';
 
-export interface RunnerSettings {
-  image: string;
-  runtime: SandboxRuntime;
-  limits: SandboxLimits;
-  /** Code larger than this is refused before any container is made. */
-  maxCodeBytes: number;
-  /** How long Docker may take to create and start a sandbox before the run is given up. */
-  launchTimeoutMs?: number;
-  /** Pre-started sandboxes kept ready (0: every run starts its own container, the cold path). */
-  poolSize?: number;
-}
-
-export interface RunInput {
-  code: string;
-  /** What the program reads from stdin (input()); empty by default. */
-  stdin?: string;
-}
+export type { RunInput };
 
 /** The part of a pino logger the sandbox uses (the sandbox layer never imports the core). */
 export interface SandboxLog {
@@ -38,21 +23,16 @@ const LAUNCH_TIMEOUT_MS = 30_000;
 /** A pooled member waiting longer than this is replaced by a fresh one. */
 const POOL_MAX_IDLE_MS = 5 * 60_000;
 
-/** The wire format the bootstrap reads: "<code bytes>\n<code><stdin>". */
-export function frameRequest({ code, stdin = '' }: RunInput): Buffer {
-  const source = Buffer.from(code, 'utf8');
-  return Buffer.concat([Buffer.from(`${source.length}\n`), source, Buffer.from(stdin, 'utf8')]);
-}
-
-/** Why code can't be run at all, or null when it can. */
-export function refuseCode(code: string, maxCodeBytes: number): string | null {
-  const bytes = Buffer.byteLength(code, 'utf8');
-  if (bytes <= maxCodeBytes) return null;
-  return `the code is ${formatKiB(bytes)}, over the ${formatKiB(maxCodeBytes)} limit`;
-}
-
-function formatKiB(bytes: number): string {
-  return `${Math.ceil(bytes / 1024)} KiB`;
+export interface RunnerSettings {
+  image: string;
+  runtime: SandboxRuntime;
+  limits: SandboxLimits;
+  /** Code larger than this is refused before any container is made. */
+  maxCodeBytes: number;
+  /** How long Docker may take to create and start a sandbox before the run is given up. */
+  launchTimeoutMs?: number;
+  /** Pre-started sandboxes kept ready (0: every run starts its own container, the cold path). */
+  poolSize?: number;
 }
 
 /**
@@ -104,7 +84,7 @@ export class SandboxRunner {
     }
     try {
       const timeoutMs = this.settings.limits.timeoutS * 1000;
-      return classify(await execute(sandbox, frameRequest(input), timeoutMs));
+      return classify(await execute(sandbox, input, timeoutMs));
     } catch (error) {
       const why = describeDockerError(error, this.settings) ?? errorDetail(error);
       return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);

@@ -1,5 +1,5 @@
 import type { RunResult } from '../sandbox/result.js';
-import { refuseCode, type RunInput } from '../sandbox/runner.js';
+import { refuseCode, type RunInput } from '../sandbox/request.js';
 import type { RunLimiter, Refusal } from './limiter.js';
 import type { Logger } from './log.js';
 import type { PlatformProfile } from './platforms.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describeDockerError, errorDetail } from '../../sandbox/docker-errors.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { benchCommand } from './bench.js';
 import { doctorCommand } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { imageCommand } from './image.js';
@@ -13,6 +14,7 @@ const USAGE = `usage: sandpiper <command>
   eval [FILE...|-] [--json]   run Python files (or stdin) in the sandbox, exactly as the bot does
   doctor                      check Docker, the runtime, the image and the limits; say how to fix
   image build [--force]       build the sandbox image (offline with debootstrap if need be)
+  bench [--json] [--quick]    measure latency and throughput of every sandbox path, in one run
 
 Configuration comes from environment variables (see .env.example); a .env file in the current
 directory is read too.`;
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
   doctor: doctorCommand,
   image: imageCommand,
+  bench: benchCommand,
 };
 
 /** Runs the CLI; returns the process exit code (2 for usage errors). */

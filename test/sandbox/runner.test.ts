@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, effectivePids } from '../../sandbox/limits.js';
 import { leftovers, makeRunner, poolFor, RUNTIME_MODES } from '../support/sandbox.js';
 
 /**
@@ -135,7 +136,7 @@ describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
     const result = await quick.run({ code });
     if (result.status === 'ok') {
       const forked = Number(/forked (\d+)/.exec(result.output)?.[1]);
-      expect(forked).toBeLessThan(64);
+      expect(forked).toBeLessThan(effectivePids(DEFAULT_LIMITS, runtime));
     } else {
       expect(result.status).toBe('memory');
     }

@@ -1,0 +1,24 @@
+/** One request to the sandbox, and how it travels to the bootstrap. */
+export interface RunInput {
+  code: string;
+  /** What the program reads from stdin (input()); empty by default. */
+  stdin?: string;
+}
+
+/** The wire format the bootstrap reads: "<nonce> <code bytes>\n<code><stdin>". */
+export function frameRequest({ code, stdin = '' }: RunInput, nonce: string): Buffer {
+  const source = Buffer.from(code, 'utf8');
+  return Buffer.concat([Buffer.from(`${nonce} ${source.length}\n`), source, Buffer.from(stdin, 'utf8')]);
+}
+
+/** Why code can't be run at all, or null when it can. */
+export function refuseCode(code: string, maxCodeBytes: number): string | null {
+  const bytes = Buffer.byteLength(code, 'utf8');
+  if (bytes <= maxCodeBytes) return null;
+  return `the code is ${formatKiB(bytes)}, over the ${formatKiB(maxCodeBytes)} limit`;
+}
+
+function formatKiB(bytes: number): string {
+  return `${Math.ceil(bytes / 1024)} KiB`;
+}
+

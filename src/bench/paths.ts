@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { SandboxRunner } from '../../sandbox/runner.js';
+import type { Evaluator } from '../evaluator.js';
+import { CONSOLE } from '../platforms.js';
+import { newRequestId } from '../request.js';
+import { timeSequential, type LatencySummary } from './stats.js';
+
+/** The snippet every latency is measured with: Python start-up and a trivial computation. */
+export const TRIVIAL = 'print(sum(range(1000)))';
+
+const run = promisify(execFile);
+
+/**
+ * The real interpreter behind `python3`: a version-manager shim (pyenv) would add its own start-up
+ * to the baseline, which is meant to measure Python.
+ */
+export async function hostPythonExecutable(): Promise<string> {
+  const { stdout } = await run('python3', ['-c', 'import sys; print(sys.executable)']);
+  return stdout.trim();
+}
+
+export function hostPython(executable: string, n: number): Promise<LatencySummary> {
+  return timeSequential(n, async () => {
+    await run(executable, ['-c', TRIVIAL]);
+  });
+}
+
+/** `docker run --rm` through the CLI: what a naive bot would do. */
+export function dockerCli(image: string, n: number): Promise<LatencySummary> {
+  return timeSequential(n, async () => {
+    await run('docker', ['run', '--rm', '--network', 'none', image, 'python3', '-c', TRIVIAL]);
+  });
+}
+
+async function runTrivial(runner: SandboxRunner): Promise<void> {
+  const result = await runner.run({ code: TRIVIAL });
+  if (result.status !== 'ok') throw new Error(`benchmark run failed: ${result.status} ${result.reason ?? result.output}`);
+}
+
+/** Request to result through the runner; with a pool, each request finds it full (not timed). */
+export function sandboxLatency(runner: SandboxRunner, n: number): Promise<LatencySummary> {
+  return timeSequential(
+    n,
+    () => runTrivial(runner),
+    async () => {
+      await runner.warmPool?.whenFull();
+    },
+  );
+}
+
+/** The same through the evaluator: limiter + sandbox + render, as a chat request goes. */
+export function evaluatorLatency(evaluator: Evaluator, runner: SandboxRunner, n: number): Promise<LatencySummary> {
+  return timeSequential(
+    n,
+    async () => {
+      const reply = await evaluator.evaluate(
+        { id: newRequestId(), platform: 'console', user: 'bench', channel: 'bench', trigger: 'console', code: TRIVIAL },
+        CONSOLE,
+      );
+      if (reply.status !== 'ok') throw new Error(`benchmark run failed: ${reply.text}`);
+    },
+    async () => {
+      await runner.warmPool?.whenFull();
+    },
+  );
+}
+
+/** Sustained runs per second with `callers` concurrent callers over `total` runs. */
+export async function throughput(runner: SandboxRunner, callers: number, total: number): Promise<number> {
+  await runner.warmPool?.whenFull();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next++ < total) await runTrivial(runner);
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { percentile, summarize } from '../../src/bench/stats.js';
+
+describe('benchmark statistics', () => {
+  it('uses nearest-rank percentiles', () => {
+    const sorted = Array.from({ length: 20 }, (_, i) => i + 1);
+    expect(percentile(sorted, 50)).toBe(10);
+    expect(percentile(sorted, 95)).toBe(19);
+    expect(percentile(sorted, 100)).toBe(20);
+    expect(percentile([7], 95)).toBe(7);
+  });
+
+  it('summarizes unsorted samples', () => {
+    expect(summarize([30, 10, 20.04])).toEqual({ n: 3, p50_ms: 20, p95_ms: 30, max_ms: 30 });
+  });
+});
