@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CHANNEL, DEFAULT_DM } from '../fakes/slack/index.js';
+import { blockText, sleep, startSlackBot, WAIT_MS, type SlackBot } from './harness.js';
+
+// Every trigger, in Socket Mode, through the real Bolt App and the real Evaluator.
+describe('Slack triggers (Socket Mode)', () => {
+  let bot: SlackBot;
+
+  afterEach(async () => {
+    await bot?.stop();
+  });
+
+  it('a mention with a Python block runs it and replies in the thread, with the hourglass while running', async () => {
+    bot = await startSlackBot();
+    const mention = bot.fake.payloads.appMention({ text: 'please run\n```py\nprint(6*7)\n```' });
+    await bot.deliver(mention);
+
+    const reply = await bot.posted('ran print(6*7)');
+    expect(bot.sandbox.calls.map((call) => call.code)).toEqual(['print(6*7)']);
+    expect(reply.args).toMatchObject({
+      channel: DEFAULT_CHANNEL,
+      thread_ts: mention.event.ts,
+      // The Web API client form-encodes arguments: booleans arrive as strings.
+      unfurl_links: 'false',
+      unfurl_media: 'false',
+    });
+    expect(blockText(reply)).toBe(reply.args.text);
+    expect(reply.args.text).toMatch(/^✅ done in .+\n```\nran print\(6\*7\)\n```$/);
+
+    const hourglass = { channel: DEFAULT_CHANNEL, timestamp: mention.event.ts, name: 'hourglass_flowing_sand' };
+    expect((await bot.fake.waitForCall('reactions.add')).args).toMatchObject(hourglass);
+    expect((await bot.fake.waitForCall('reactions.remove')).args).toMatchObject(hourglass);
+    const order = bot.fake.calls.map((call) => call.method).filter((method) => /reactions|postMessage/.test(method));
+    expect(order).toEqual(['reactions.add', 'reactions.remove', 'chat.postMessage']);
+  });
+
+  it('a mention inside a thread replies in that thread', async () => {
+    bot = await startSlackBot();
+    const parent = bot.fake.store.add(DEFAULT_CHANNEL, { user: bot.fake.team.userId, text: 'a question' });
+    const mention = bot.fake.payloads.appMention({ text: '```print("in thread")```', threadTs: parent.ts });
+    await bot.deliver(mention);
+    expect((await bot.posted('ran print("in thread")')).args.thread_ts).toBe(parent.ts);
+  });
+
+  it('a DM with a Python block runs without a mention; a DM without code gets a how-to', async () => {
+    bot = await startSlackBot();
+    const dm = bot.fake.payloads.dmMessage({ text: '```\nprint("dm")\n```' });
+    await bot.deliver(dm);
+    expect((await bot.posted('ran print("dm")')).args).toMatchObject({ channel: DEFAULT_DM, thread_ts: dm.event.ts });
+
+    await bot.deliver(bot.fake.payloads.dmMessage({ text: 'hello there' }));
+    expect(blockText(await bot.posted('No code found'))).toContain('Put your code in a block');
+    expect(bot.sandbox.calls).toHaveLength(1);
+  });
+
+  it('a channel message that does not mention the bot runs nothing', async () => {
+    bot = await startSlackBot();
+    await bot.deliver(bot.fake.payloads.channelMessage({ text: '```print("not for you")```' }));
+    // A later mention is answered: the plain message before it was seen and passed over.
+    await bot.deliver(bot.fake.payloads.appMention({ text: '```print("for you")```' }));
+    await bot.posted('ran print("for you")');
+    expect(bot.sandbox.calls.map((call) => call.code)).toEqual(['print("for you")']);
+  });
+
+  it('/run is acked at once, then its result is posted in the channel for everyone', async () => {
+    bot = await startSlackBot({ run: async ({ code }) => (await sleep(500), { output: `ran ${code}\n` }) });
+    // As Slack sends it: & < > arrive as entities.
+    const command = bot.fake.payloads.slashCommand({ text: 'print(1 &lt; 2 and 3 &gt; 2)' });
+    const sent = Date.now();
+    const envelope = bot.fake.sendCommand(command);
+    const ack = await bot.fake.waitForAck(envelope.envelope_id);
+    expect(ack.at - sent).toBeLessThan(3000);
+
+    const reply = await bot.posted('ran print(1 &lt; 2 and 3 &gt; 2)');
+    expect(ack.at).toBeLessThan(reply.at); // acked before the (half-second) run ended
+    expect(bot.sandbox.calls[0]?.code).toBe('print(1 < 2 and 3 > 2)');
+    expect(reply.args.channel).toBe(DEFAULT_CHANNEL);
+    expect(reply.args.thread_ts).toBeUndefined();
+    expect(JSON.stringify(reply.args.blocks)).toContain(`Requested by <@${bot.fake.team.userId}> with \`/run\``);
+  });
+
+  it('/run takes a fenced block too; /run with nothing to run answers only the asker', async () => {
+    bot = await startSlackBot();
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ text: '```python\nprint("fenced")\n```' }));
+    await bot.posted('ran print("fenced")');
+
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ text: '   ' }));
+    const privately = await bot.fake.waitForCall('response_url', undefined, WAIT_MS);
+    expect(privately.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(privately.args.text)).toContain('That code is empty');
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('the run reaction on a message the bot has seen runs it without asking Slack for the text', async () => {
+    bot = await startSlackBot();
+    const message = bot.fake.payloads.channelMessage({ text: 'look:\n```py\nprint("seen")\n```' });
+    await bot.deliver(message);
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts: String(message.event.ts) }));
+
+    const reply = await bot.posted('ran print("seen")');
+    expect(reply.args.thread_ts).toBe(message.event.ts);
+    expect(bot.fake.callsTo('conversations.history')).toHaveLength(0);
+  });
+
+  it('the run reaction on an unseen message fetches it: history for a top-level message, replies for a thread reply', async () => {
+    bot = await startSlackBot();
+    const user = bot.fake.team.userId;
+    const top = bot.fake.store.add(DEFAULT_CHANNEL, { user, text: '```print("top")```' });
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts: top.ts }));
+    expect((await bot.posted('ran print("top")')).args.thread_ts).toBe(top.ts);
+    expect((await bot.fake.waitForCall('conversations.history')).args).toMatchObject({ latest: top.ts, inclusive: 'true', limit: '1' });
+
+    const parent = bot.fake.store.add(DEFAULT_CHANNEL, { user, text: 'thread' });
+    const inThread = bot.fake.store.add(DEFAULT_CHANNEL, { user, text: '```print("reply")```', thread_ts: parent.ts });
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts: inThread.ts }));
+    expect((await bot.posted('ran print("reply")')).args.thread_ts).toBe(parent.ts);
+    expect(bot.fake.callsTo('conversations.replies')).toHaveLength(1);
+  });
+
+  it('other reactions run nothing', async () => {
+    bot = await startSlackBot();
+    const message = bot.fake.payloads.channelMessage({ text: '```print("x")```' });
+    await bot.deliver(message);
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'thumbsup', ts: String(message.event.ts) }));
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts: String(message.event.ts) }));
+    await bot.posted('ran print("x")');
+    expect(bot.sandbox.calls).toHaveLength(1);
+  });
+
+  it('the "Run Python" shortcut runs any message, fenced or not, and replies in its thread', async () => {
+    bot = await startSlackBot();
+    const fenced = bot.fake.payloads.messageShortcut({ callbackId: 'run_python', text: 'try ```print("a")```' });
+    await bot.fake.waitForAck(bot.fake.sendInteractive(fenced).envelope_id);
+    expect((await bot.posted('ran print("a")')).args.thread_ts).toBe(fenced.message_ts);
+
+    const plain = bot.fake.payloads.messageShortcut({ callbackId: 'run_python', text: 'print(2 &amp; 3)' });
+    bot.fake.sendInteractive(plain);
+    expect((await bot.posted('ran print(2 &amp; 3)')).args.thread_ts).toBe(plain.message_ts);
+    expect(bot.sandbox.calls.map((call) => call.code)).toEqual(['print("a")', 'print(2 & 3)']);
+  });
+});
