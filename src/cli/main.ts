@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describeDockerError, errorDetail } from '../../sandbox/docker-errors.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { benchCommand } from './bench.js';
+import { discordCommand } from './discord.js';
 import { doctorCommand } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { imageCommand } from './image.js';
@@ -15,6 +16,7 @@ const USAGE = `usage: sandpiper <command>
   doctor                      check Docker, the runtime, the image and the limits; say how to fix
   image build [--force]       build the sandbox image (offline with debootstrap if need be)
   bench [--json] [--quick]    measure latency and throughput of every sandbox path, in one run
+  discord register [--guild ID]  register /run and "Run Python" with Discord (one guild: at once)
 
 Configuration comes from environment variables (see .env.example); a .env file in the current
 directory is read too.`;
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   image: imageCommand,
   bench: benchCommand,
+  discord: discordCommand,
 };
 
 /** Runs the CLI; returns the process exit code (2 for usage errors). */

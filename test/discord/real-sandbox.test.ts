@@ -1,0 +1,18 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { leftovers, makeRunner } from '../support/sandbox.js';
+import { py, startHarness } from './harness.js';
+
+/** The whole path once for real: fake Discord → adapter → evaluator → Docker (runc) → reply. */
+
+describe('discord with the real sandbox', { timeout: 60_000 }, () => {
+  it('answers a prefix message with the output of the code, run in Docker', async () => {
+    const runner = makeRunner('runc');
+    onTestFinished(() => runner.close());
+    const h = await startHarness({ sandbox: runner });
+    const source = h.fake.sendMessage({ content: `!run ${py('print(6*7)')}` });
+    const reply = await h.replyTo(source, 30_000);
+    expect(reply.content).toMatch(/^✅ done in \d+\.\d\d s\n```\n42\n```$/);
+    await runner.drain();
+    expect(await leftovers(runner)).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { startFakeDiscord, type FakeDiscord } from '../fakes/discord/server.js';
+
+/** `sandpiper discord register [--guild ID]`, in process, against the fake Discord. */
+
+let fake: FakeDiscord | undefined;
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  await fake?.close();
+  fake = undefined;
+});
+
+/** Runs the CLI with Discord pointed at the fake; returns the exit code and what it printed. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  fake ??= await startFakeDiscord();
+  const base = { DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl };
+  for (const [name, value] of Object.entries({ ...base, ...env })) vi.stubEnv(name, value);
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((text) => ((stdout += String(text)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((text) => ((stderr += String(text)), true));
+  const code = await main(args);
+  return { code, stdout, stderr };
+}
+
+describe('sandpiper discord register', { timeout: 20_000 }, () => {
+  it('registers /run and the "Run Python" menu globally', async () => {
+    const run = await cli(['discord', 'register']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('registered "run", "Run Python" globally');
+    const put = fake!.requestsMatching({ method: 'PUT' });
+    expect(put.map((r) => [r.path, r.auth])).toEqual([[`/applications/${fake!.applicationId}/commands`, 'Bot fake-token']]);
+    expect(fake!.state.commands.get('global')?.map((c) => [c.name, c.type])).toEqual([['run', 1], ['Run Python', 3]]);
+    expect(put[0]?.body[0].options).toMatchObject([{ name: 'code', type: 3, required: false }]);
+  });
+
+  it('registers in one guild with --guild', async () => {
+    fake = await startFakeDiscord();
+    const run = await cli(['discord', 'register', '--guild', fake.guild.id]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`in guild ${fake.guild.id} (available now)`);
+    expect(fake.state.commands.get(fake.guild.id)).toHaveLength(2);
+  });
+
+  it('says clearly what is missing or wrong', async () => {
+    expect(await cli(['discord', 'register'], { DISCORD_TOKEN: '' })).toMatchObject({ code: 2, stderr: expect.stringContaining('DISCORD_TOKEN is not set') });
+    expect(await cli(['discord', 'register'], { DISCORD_APPLICATION_ID: '' })).toMatchObject({ code: 2, stderr: expect.stringContaining('DISCORD_APPLICATION_ID is not set') });
+    expect(await cli(['discord'])).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: sandpiper discord register') });
+    expect(await cli(['discord', 'register', '--guild', 'home'])).toMatchObject({ code: 2, stderr: expect.stringContaining('numeric') });
+    const refused = await cli(['discord', 'register'], { DISCORD_APPLICATION_ID: '1' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Discord refused the commands: Missing Access');
+    expect(fake!.state.commands.size).toBe(0);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { FakeSandbox } from '../support/fake-sandbox.js';
+import { buttonIds, py, startHarness } from './harness.js';
+
+/** Every way to ask for a run reaches the same evaluator and gets one reply. */
+
+describe('discord triggers', { timeout: 20_000 }, () => {
+  it('runs a message starting with the prefix, replying to it with ⏳ shown meanwhile', async () => {
+    const h = await startHarness();
+    const source = h.fake.sendMessage({ content: `!run ${py('print("hi")')}` });
+    const reply = await h.replyTo(source);
+    expect(reply.content).toMatch(/^✅ done in 0\.01 s\n```\nhi\n```$/);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'print("hi")' }]);
+    expect(buttonIds(reply)).toEqual([`sandpiper:again:m:${source.id}:${h.fake.user.id}`, `sandpiper:delete:m:${source.id}:${h.fake.user.id}`]);
+    const hourglass = `/channels/${h.fake.channelId}/messages/${source.id}/reactions/⏳/@me`;
+    expect(h.fake.requestsMatching({ path: hourglass }).map((r) => r.method)).toEqual(['PUT', 'DELETE']);
+    expect(h.fake.state.messages.get(source.id)?.reactions).toEqual([]);
+  });
+
+  it('takes the rest of a prefix message as code, like /run', async () => {
+    const h = await startHarness();
+    const source = h.fake.sendMessage({ content: '!run print("raw")' });
+    expect((await h.replyTo(source)).content).toContain('raw');
+  });
+
+  it('runs a message that mentions the bot, and ignores code nobody addressed to it', async () => {
+    const h = await startHarness();
+    h.fake.sendMessage({ content: py('print("not for the bot")') });
+    const source = h.fake.sendMessage({ content: py('print("mention")'), mentionBot: true });
+    expect((await h.replyTo(source)).content).toContain('mention');
+    // Events are handled in order: had the first message been taken, it would have run already.
+    expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("mention")']);
+  });
+
+  it('runs any DM holding a Python block, without the prefix', async () => {
+    const h = await startHarness();
+    const source = h.fake.sendDm({ content: py('print("dm")') });
+    const reply = await h.replyTo(source);
+    expect(reply.content).toContain('dm');
+    expect(reply.channel_id).toBe(source.channel_id);
+  });
+
+  it('needs the prefix in DMs too when DISCORD_DMS is off', async () => {
+    const h = await startHarness({ env: { DISCORD_DMS: 'false' } });
+    h.fake.sendDm({ content: py('print("ignored")') });
+    const source = h.fake.sendDm({ content: `!run ${py('print("prefixed")')}` });
+    expect((await h.replyTo(source)).content).toContain('prefixed');
+    expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("prefixed")']);
+  });
+
+  it('runs a message when someone reacts with the run emoji, once per window', async () => {
+    const h = await startHarness();
+    const bob = h.fake.addUser({ username: 'bob' });
+    // Posted before the bot started: the reaction arrives on an uncached message (partials).
+    const source = h.fake.seedMessage({ content: `look: ${py('print("reacted")')}` });
+    h.fake.addReaction({ message: source, emoji: '▶️', user: bob });
+    const reply = await h.replyTo(source);
+    expect(reply.content).toContain('reacted');
+    expect(buttonIds(reply)[1]).toBe(`sandpiper:delete:m:${source.id}:${bob.id}`); // the reactor asked
+
+    h.fake.removeReaction({ message: source, emoji: '▶️', user: bob });
+    h.fake.addReaction({ message: source, emoji: '▶️', user: bob });
+    h.fake.addReaction({ message: source, emoji: '▶️' }); // someone else, same message
+    const later = h.fake.sendMessage({ content: `!run ${py('print("later")')}` });
+    await h.replyTo(later);
+    expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("reacted")', 'print("later")']);
+  });
+
+  it('answers /run code:… by deferring at once, then editing the response', async () => {
+    const h = await startHarness();
+    const interaction = h.fake.slashCommand({ name: 'run', options: { code: 'print("slash")' } });
+    expect((await interaction.waitForCallback()).body.type).toBe(5);
+    const response = await h.responseTo(interaction);
+    expect(response.content).toContain('slash');
+    expect(buttonIds(response)[0]).toBe(`sandpiper:again:c:${interaction.id}:${h.fake.user.id}`);
+    expect(h.fake.requestsMatching({ method: 'PATCH', path: `/webhooks/${h.fake.applicationId}/${interaction.token}/messages/@original` })).toHaveLength(1);
+  });
+
+  it('opens an editor for /run without code, and runs what is submitted', async () => {
+    const h = await startHarness();
+    const command = h.fake.slashCommand({ name: 'run' });
+    expect((await command.waitForCallback()).body.type).toBe(9);
+    expect(command.record.modal?.title).toBe('Run Python');
+    const submit = h.fake.modalSubmit({ from: command, fields: { code: 'x = 6\nprint("modal")' } });
+    expect((await submit.waitForCallback()).body.type).toBe(5);
+    expect((await h.responseTo(submit)).content).toContain('modal');
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'x = 6\nprint("modal")' }]);
+  });
+
+  it('runs the message a "Run Python" context menu was used on', async () => {
+    const h = await startHarness();
+    const target = h.fake.sendMessage({ content: `how about ${py('print("menu")')}` });
+    const interaction = h.fake.messageCommand({ name: 'Run Python', target });
+    const response = await h.responseTo(interaction);
+    expect(response.content).toContain('menu');
+    expect(buttonIds(response)[0]).toBe(`sandpiper:again:m:${target.id}:${h.fake.user.id}`);
+  });
+
+  it('says only Python runs when the block is in another language', async () => {
+    const h = await startHarness();
+    const source = h.fake.sendMessage({ content: '!run ```js\nconsole.log(1)\n```' });
+    const reply = await h.replyTo(source);
+    expect(reply.content).toMatch(/^Only Python can be run here, and that block is marked as js\./);
+    expect(reply.components).toEqual([]);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([]);
+  });
+
+  it('answers a notice to a command only to the person who asked', async () => {
+    const h = await startHarness();
+    const interaction = h.fake.messageCommand({ name: 'Run Python', target: h.fake.sendMessage({ content: 'no code here' }) });
+    const callback = await interaction.waitForCallback();
+    expect(callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(callback.body.data.content).toMatch(/^No code found\./);
+  });
+
+  it('tells a user who ran too much to slow down', async () => {
+    const h = await startHarness({ env: { LIMIT_USER_RUNS_PER_MINUTE: '1' } });
+    await h.replyTo(h.fake.sendMessage({ content: '!run print("first")' }));
+    const second = h.fake.sendMessage({ content: '!run print("second")' });
+    expect((await h.replyTo(second)).content).toMatch(/^Slow down: you have used this minute's runs\. Try again in \d+ s\.$/);
+    expect((h.sandbox as FakeSandbox).calls).toHaveLength(1);
+  });
+});
