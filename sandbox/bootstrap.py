@@ -17,6 +17,7 @@ linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAM
 sys.argv = [FILENAME]
 
 exit_status = None  # what the program exited with, as SystemExit carries it
+bootstrap_pid = os.getpid()  # forked children inherit the atexit hook below; only this process may end the run
 
 
 def exit_code(status):
@@ -31,6 +32,8 @@ def report_end():
     # Registered first, so it runs last: after the program's own atexit handlers and after its
     # non-daemon threads have finished. Tells the runner "all output is out, and this is the exit
     # code" on both streams (see sandbox/end-marker.ts), before the slow container teardown.
+    if os.getpid() != bootstrap_pid:
+        return  # a forked child leaving through Python: its exit is not the end of the run
     for stream in (sys.__stdout__, sys.__stderr__):
         try:
             stream.flush()

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 import { markerPrefix, newNonce } from './end-marker.js';
+import type { Remover } from './remover.js';
 import { createDemuxer, OutputCollector, type CapturedOutput } from './output.js';
 import { frameRequest, type RunInput } from './request.js';
 
@@ -48,6 +49,7 @@ export async function launch(
   docker: Docker,
   spec: Docker.ContainerCreateOptions,
   outputCapBytes: number,
+  remover: Remover,
 ): Promise<LaunchedSandbox> {
   const container = await docker.createContainer(spec);
   try {
@@ -82,7 +84,7 @@ export async function launch(
     await container.start();
     return sandbox;
   } catch (error) {
-    await removeContainer(container);
+    await remover.remove(container);
     throw error;
   }
 }
@@ -164,8 +166,21 @@ export async function execute(sandbox: LaunchedSandbox, input: RunInput, timeout
   }
   await withDeadline(sandbox.streamEnded, DRAIN_MS, '').catch(() => {});
   // Only a failed run can have been OOM-killed: a clean exit saves the inspect round trip.
-  const oomKilled = end.exitCode !== 0 && (await sandbox.container.inspect()).State.OOMKilled;
+  const oomKilled = end.exitCode !== 0 && (await wasOomKilled(sandbox.container, end.exitCode === SIGKILLED && !cause));
   return { cause, exitCode: end.exitCode, oomKilled, captured: sandbox.collector.finish(), durationMs };
+}
+
+/** Exit code of a process killed by SIGKILL (128 + 9). */
+const SIGKILLED = 137;
+/** Docker can learn of an OOM kill a moment after the exit itself (seen under load with gVisor). */
+const OOM_REPORT_LAG_MS = 300;
+
+/** Docker's State.OOMKilled; an unexplained SIGKILL gets a second look after a short wait. */
+async function wasOomKilled(container: Docker.Container, unexplainedKill: boolean): Promise<boolean> {
+  if ((await container.inspect()).State.OOMKilled) return true;
+  if (!unexplainedKill) return false;
+  await new Promise((resolve) => setTimeout(resolve, OOM_REPORT_LAG_MS));
+  return (await container.inspect()).State.OOMKilled;
 }
 
 export async function killContainer(container: Docker.Container): Promise<void> {
@@ -176,17 +191,8 @@ export async function killContainer(container: Docker.Container): Promise<void> 
   }
 }
 
-/** Force-removes a container; a container that is already gone counts as removed. */
-export async function removeContainer(container: Docker.Container): Promise<void> {
-  try {
-    await container.remove({ force: true });
-  } catch (error) {
-    if (!isGoneError(error)) throw error;
-  }
-}
-
 /** Tears down a launched sandbox: our end of the stream, then the container itself. */
-export async function destroy(sandbox: LaunchedSandbox): Promise<void> {
+export function destroy(sandbox: LaunchedSandbox, remover: Remover): Promise<void> {
   sandbox.stream.destroy();
-  await removeContainer(sandbox.container);
+  return remover.remove(sandbox.container);
 }

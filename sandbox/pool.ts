@@ -1,4 +1,4 @@
-import { destroy, type LaunchedSandbox } from './lifecycle.js';
+import type { LaunchedSandbox } from './lifecycle.js';
 
 /**
  * A pool of pre-STARTED, single-use sandboxes: each member is a hardened container with Python
@@ -19,8 +19,6 @@ export interface PoolSettings {
 export interface PoolEvents {
   /** A launch failed; the pool retries after `retryInMs`. */
   launchFailed?(error: unknown, retryInMs: number): void;
-  /** A member could not be removed (the reaper will). */
-  removeFailed?(error: unknown): void;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -37,6 +35,7 @@ export class SandboxPool {
 
   constructor(
     private readonly launch: () => Promise<LaunchedSandbox>,
+    private readonly discard: (member: LaunchedSandbox) => Promise<void>,
     private readonly settings: PoolSettings,
     private readonly events: PoolEvents = {},
   ) {
@@ -72,7 +71,7 @@ export class SandboxPool {
     this.closed = true;
     clearInterval(this.sweepTimer);
     clearTimeout(this.retryTimer);
-    this.ready.splice(0).forEach((member) => this.discard(member));
+    this.ready.splice(0).forEach((member) => this.remove(member));
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
@@ -83,7 +82,7 @@ export class SandboxPool {
       const member = this.ready[i]!;
       if (!member.isAlive() || now - member.launchedAt > this.settings.maxIdleMs) {
         this.ready.splice(i, 1);
-        this.discard(member);
+        this.remove(member);
       }
     }
     this.refill();
@@ -103,7 +102,7 @@ export class SandboxPool {
           (member) => {
             this.launching--;
             this.backoffMs = 0;
-            if (this.closed) this.discard(member);
+            if (this.closed) this.remove(member);
             else this.ready.push(member);
             this.refill();
           },
@@ -122,8 +121,8 @@ export class SandboxPool {
     }
   }
 
-  private discard(member: LaunchedSandbox): void {
-    this.track(destroy(member).catch((error: unknown) => this.events.removeFailed?.(error)));
+  private remove(member: LaunchedSandbox): void {
+    this.track(this.discard(member));
   }
 
   private track(promise: Promise<unknown>): void {

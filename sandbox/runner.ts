@@ -6,6 +6,7 @@ import { currentInstance, sandboxLabels, type Instance } from './labels.js';
 import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
 import type { SandboxLimits, SandboxRuntime } from './limits.js';
 import { SandboxPool } from './pool.js';
+import { Remover } from './remover.js';
 import { sandboxError, type RunResult } from './result.js';
 import { refuseCode, type RunInput } from './request.js';
 import { buildContainerSpec } from './spec.js';
@@ -40,7 +41,7 @@ export interface RunnerSettings {
  * throws: every failure becomes a result (Docker problems are `sandbox_error` with a reason).
  */
 export class SandboxRunner {
-  private readonly removals = new Set<Promise<void>>();
+  private readonly remover: Remover;
   private readonly pool: SandboxPool | null;
 
   constructor(
@@ -49,14 +50,23 @@ export class SandboxRunner {
     readonly instance: Instance = currentInstance(),
     private readonly log?: SandboxLog,
   ) {
+    this.remover = new Remover((container, error) =>
+      log?.warn({ container, reason: errorDetail(error) }, 'could not remove a sandbox; the reaper will'),
+    );
     const size = settings.poolSize ?? 0;
     this.pool =
       size > 0
-        ? new SandboxPool(() => this.launch(POOL_MAX_IDLE_MS), { size, maxIdleMs: POOL_MAX_IDLE_MS }, {
-            launchFailed: (error, retryInMs) =>
-              log?.warn({ reason: describeDockerError(error, settings) ?? errorDetail(error), retryInMs }, 'could not refill the sandbox pool'),
-            removeFailed: (error) => log?.warn({ err: error }, 'could not remove a pooled sandbox'),
-          })
+        ? new SandboxPool(
+            () => this.launch(POOL_MAX_IDLE_MS),
+            (member) => destroy(member, this.remover),
+            { size, maxIdleMs: POOL_MAX_IDLE_MS },
+            {
+              launchFailed: (error, retryInMs) => {
+                const reason = describeDockerError(error, settings) ?? errorDetail(error);
+                log?.warn({ reason, retryInMs }, 'could not refill the sandbox pool');
+              },
+            },
+          )
         : null;
   }
 
@@ -93,9 +103,9 @@ export class SandboxRunner {
     }
   }
 
-  /** Resolves once every container this runner made has been removed. */
-  async drain(): Promise<void> {
-    while (this.removals.size) await Promise.allSettled([...this.removals]);
+  /** Resolves once every container this runner made has been removed (or handed to retries). */
+  drain(): Promise<void> {
+    return this.remover.drain();
   }
 
   /** Empties the pool and waits for every container to be removed. */
@@ -112,17 +122,11 @@ export class SandboxRunner {
       ...this.settings,
       labels: sandboxLabels(this.instance, deadline),
     });
-    return launch(this.docker, spec, limits.outputKb * 1024);
+    return launch(this.docker, spec, limits.outputKb * 1024, this.remover);
   }
 
   /** Removal happens after the result is returned: users don't wait for it, drain() does. */
   private dispose(sandbox: LaunchedSandbox): void {
-    const removal = destroy(sandbox)
-      .catch((error: unknown) => {
-        // The reaper removes it later (it is labelled with a deadline).
-        this.log?.warn({ err: error, container: sandbox.container.id }, 'could not remove a sandbox');
-      })
-      .finally(() => this.removals.delete(removal));
-    this.removals.add(removal);
+    void destroy(sandbox, this.remover);
   }
 }

@@ -16,7 +16,7 @@ const REAP_EVERY_MS = 60_000;
  * Each adapters/<name>/index.ts exports `start`.
  */
 async function loadAdapter(name: PlatformName): Promise<AdapterModule> {
-  return (await import(`../adapters/${name}/index.js`)) as AdapterModule;
+  return (await import(/* @vite-ignore */ `../adapters/${name}/index.js`)) as AdapterModule;
 }
 
 /** The console chat is a terminal UI: keep logs out of it unless asked for. */

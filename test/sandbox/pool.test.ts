@@ -72,17 +72,12 @@ describe('the warm pool on the real engine', () => {
 });
 
 describe('SandboxPool bookkeeping', () => {
-  /** A stand-in member: alive until killed, "destroyed" by closing its stream. */
-  function fakeMember(): LaunchedSandbox & { kill(): void } {
-    let alive = true;
-    return {
-      isAlive: () => alive,
-      kill: () => (alive = false),
-      launchedAt: Date.now(),
-      stream: { destroy: () => {} },
-      container: { remove: async () => {} },
-    } as unknown as LaunchedSandbox & { kill(): void };
+  /** A stand-in member: alive, launched now. */
+  function fakeMember(): LaunchedSandbox {
+    return { isAlive: () => true, launchedAt: Date.now() } as unknown as LaunchedSandbox;
   }
+  const discarded: LaunchedSandbox[] = [];
+  const discard = async (member: LaunchedSandbox) => void discarded.push(member);
 
   it('backs off while launches fail, and recovers when they succeed again', async () => {
     let failures = 3;
@@ -92,6 +87,7 @@ describe('SandboxPool bookkeeping', () => {
         if (failures-- > 0) throw new Error('Docker is down');
         return fakeMember();
       },
+      discard,
       { size: 2, maxIdleMs: 60_000, parallelLaunches: 1 },
       { launchFailed: (_, retryInMs) => errors.push(retryInMs) },
     );
@@ -102,7 +98,7 @@ describe('SandboxPool bookkeeping', () => {
 
   it('replaces members older than the idle limit', async () => {
     let launched = 0;
-    const pool = new SandboxPool(async () => (launched++, fakeMember()), { size: 1, maxIdleMs: 50 });
+    const pool = new SandboxPool(async () => (launched++, fakeMember()), discard, { size: 1, maxIdleMs: 50 });
     await pool.whenFull();
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(pool.take()).toBeNull(); // the stale member is not handed out…
@@ -113,13 +109,15 @@ describe('SandboxPool bookkeeping', () => {
 
   it('close() also removes members still being launched', async () => {
     let release!: () => void;
-    const removed: string[] = [];
-    const member = { ...fakeMember(), container: { remove: async () => removed.push('late') } } as unknown as LaunchedSandbox;
-    const pool = new SandboxPool(() => new Promise((resolve) => (release = () => resolve(member))), { size: 1, maxIdleMs: 60_000 });
+    const member = fakeMember();
+    const pool = new SandboxPool(() => new Promise((resolve) => (release = () => resolve(member))), discard, {
+      size: 1,
+      maxIdleMs: 60_000,
+    });
     const closed = pool.close();
     release();
     await closed;
-    expect(removed).toEqual(['late']);
+    expect(discarded).toContain(member);
     expect(pool.take()).toBeNull();
   });
 });
