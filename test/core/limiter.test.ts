@@ -31,6 +31,14 @@ function gate() {
 
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits (up to 5 s) until `condition` holds: no fixed sleeps, so a busy machine can't flake it. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 5000) throw new Error('condition not met in 5 s');
+    await tick(5);
+  }
+}
+
 /** Keeps releasing gated jobs as they start until every admission has settled. */
 async function drain<T>(admissions: Promise<T>[], ...gates: { releaseAll(): void }[]): Promise<T[]> {
   let settled = false;
@@ -48,13 +56,12 @@ describe('RunLimiter', () => {
     const flood = gate();
     const results: Promise<Admission<string>>[] = [];
     for (let i = 0; i < 20; i++) results.push(limiter.schedule('discord:flooder', flood.job));
-    await tick();
-    expect(flood.running).toBe(1);
+    await until(() => flood.running === 1);
 
     const other = gate();
     const otherRun = limiter.schedule('discord:bystander', other.job);
-    await tick();
-    expect(other.running).toBe(1); // not stuck behind the flood
+    await until(() => other.running === 1); // not stuck behind the flood
+    expect(flood.running).toBe(1);
 
     const admissions = await drain(results, flood, other);
     const admitted = admissions.filter((a) => a.admitted);
@@ -87,8 +94,9 @@ describe('RunLimiter', () => {
     const limiter = new RunLimiter(settings);
     const work = gate();
     const results = Array.from({ length: 8 }, (_, i) => limiter.schedule(`console:user${i}`, work.job));
+    await until(() => work.running === 2);
     await tick(50);
-    expect(work.running).toBe(2); // concurrency
+    expect(work.running).toBe(2); // concurrency: no third one starts
     const admissions = await drain(results, work);
     expect(admissions.filter((a) => a.admitted)).toHaveLength(5); // 2 running + 3 queued
     expect(admissions.filter((a) => !a.admitted).map((a) => !a.admitted && a.reason)).toEqual(['busy', 'busy', 'busy']);
@@ -100,7 +108,7 @@ describe('RunLimiter', () => {
     const work = gate();
     const running = limiter.schedule('console:a', work.job);
     const waiting = limiter.schedule('console:a', work.job);
-    await tick();
+    await until(() => work.running === 1);
     const stopped = limiter.stop();
     await tick();
     work.releaseAll();
