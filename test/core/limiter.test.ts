@@ -55,8 +55,14 @@ describe('RunLimiter', () => {
     const limiter = new RunLimiter(settings);
     const flood = gate();
     const results: Promise<Admission<string>>[] = [];
-    for (let i = 0; i < 20; i++) results.push(limiter.schedule('discord:flooder', flood.job));
-    await until(() => flood.running === 1);
+    let refusedSoFar = 0;
+    for (let i = 0; i < 20; i++) {
+      const admission = limiter.schedule('discord:flooder', flood.job);
+      void admission.then((a) => (refusedSoFar += a.admitted ? 0 : 1));
+      results.push(admission);
+    }
+    // The burst is decided while the first run is still going: 17 refused at once.
+    await until(() => flood.running === 1 && refusedSoFar === 17);
 
     const other = gate();
     const otherRun = limiter.schedule('discord:bystander', other.job);
