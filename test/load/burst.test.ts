@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { Evaluator } from '../../src/evaluator.js';
+import { RunLimiter } from '../../src/limiter.js';
+import { createLogger } from '../../src/log.js';
+import { DISCORD } from '../../src/platforms.js';
+import type { Reply } from '../../src/reply.js';
+import { newRequestId } from '../../src/request.js';
+import { leftovers, makeRunner } from '../support/sandbox.js';
+
+/** Load with the real sandbox: the bot's default limits, a burst far beyond them. */
+describe('a burst of 50 users × 10 requests through the evaluator', () => {
+  const config = loadConfig({});
+  const runner = makeRunner('runc', {}, { poolSize: config.sandbox.poolSize });
+  const evaluator = new Evaluator({
+    sandbox: runner,
+    limiter: new RunLimiter(config.limiter),
+    limits: config.sandbox.limits,
+    maxCodeBytes: config.sandbox.maxCodeBytes,
+    log: createLogger('silent'),
+  });
+
+  afterAll(() => runner.close());
+
+  it('answers every request exactly once, runs what the limits admit, and leaves nothing behind', async () => {
+    await runner.warmPool?.whenFull();
+    const rssBefore = process.memoryUsage().rss;
+    const answers = new Map<string, Reply[]>();
+    const requests = Array.from({ length: 50 }, (_, user) =>
+      Array.from({ length: 10 }, (_, n) => ({ user: `user${user}`, code: `print(${user} * 100 + ${n})`, id: newRequestId() })),
+    ).flat();
+
+    await Promise.all(
+      requests.map(async (request) => {
+        const reply = await evaluator.evaluate(
+          { id: request.id, platform: 'discord', user: request.user, channel: 'load', trigger: 'message', code: request.code },
+          DISCORD,
+        );
+        answers.set(request.id, [...(answers.get(request.id) ?? []), reply]);
+      }),
+    );
+
+    expect(answers.size).toBe(500);
+    expect([...answers.values()].every((replies) => replies.length === 1)).toBe(true);
+    const replies = [...answers.values()].flat();
+    const results = replies.filter((reply) => reply.kind === 'result');
+    const notices = replies.filter((reply) => reply.kind === 'notice');
+    expect(results.length + notices.length).toBe(500);
+    // Admitted runs all succeed; everything else got a limiter notice with a retry hint.
+    expect(results.every((reply) => reply.status === 'ok')).toBe(true);
+    expect(results.length).toBeGreaterThanOrEqual(config.limiter.concurrency);
+    expect(notices.length).toBeGreaterThan(250);
+    expect(notices.every((reply) => /(Slow down|busy).*Try again in \d+ s/.test(reply.text))).toBe(true);
+
+    await runner.close();
+    expect(await leftovers(runner)).toEqual([]);
+    const growthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    expect(growthMb).toBeLessThan(100);
+  }, 120_000);
+});
