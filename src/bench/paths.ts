@@ -49,21 +49,53 @@ export function sandboxLatency(runner: SandboxRunner, n: number): Promise<Latenc
   );
 }
 
+function evaluate(evaluator: Evaluator, user: string, code: string) {
+  return evaluator.evaluate(
+    { id: newRequestId(), platform: 'console', user, channel: 'bench', trigger: 'console', code },
+    CONSOLE,
+  );
+}
+
 /** The same through the evaluator: limiter + sandbox + render, as a chat request goes. */
 export function evaluatorLatency(evaluator: Evaluator, runner: SandboxRunner, n: number): Promise<LatencySummary> {
   return timeSequential(
     n,
     async () => {
-      const reply = await evaluator.evaluate(
-        { id: newRequestId(), platform: 'console', user: 'bench', channel: 'bench', trigger: 'console', code: TRIVIAL },
-        CONSOLE,
-      );
+      const reply = await evaluate(evaluator, 'bench', TRIVIAL);
       if (reply.status !== 'ok') throw new Error(`benchmark run failed: ${reply.text}`);
     },
     async () => {
       await runner.warmPool?.whenFull();
     },
   );
+}
+
+/** Hostile snippets, one per abuser, each using up a different quota until it is killed. */
+export const BOMBS = [
+  'while True:\n    pass', // CPU until the wall clock
+  'x = []\nwhile True:\n    x.append(bytearray(1 << 20))', // memory until the OOM killer
+  'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass', // processes
+];
+
+/**
+ * Fairness: one user's trivial runs while other users run bombs back to back (through the
+ * evaluator, so the limiter is part of it). Returns that user's latency; the bombs stop after.
+ */
+export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promise<LatencySummary> {
+  let bombing = true;
+  const abusers = BOMBS.map(async (bomb, i) => {
+    while (bombing) await evaluate(evaluator, `abuser${i}`, bomb);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500)); // let the bombs get going
+  try {
+    return await timeSequential(n, async () => {
+      const reply = await evaluate(evaluator, 'bystander', TRIVIAL);
+      if (reply.status !== 'ok') throw new Error(`a bystander's run failed: ${reply.text}`);
+    });
+  } finally {
+    bombing = false;
+    await Promise.all(abusers);
+  }
 }
 
 /** Sustained runs per second with `callers` concurrent callers over `total` runs. */

@@ -4,7 +4,15 @@ import Docker from 'dockerode';
 import { LABEL_OWNER } from '../../sandbox/labels.js';
 import type { SandboxRuntime } from '../../sandbox/limits.js';
 import { SandboxRunner } from '../../sandbox/runner.js';
-import { dockerCli, evaluatorLatency, hostPython, hostPythonExecutable, sandboxLatency, throughput } from '../bench/paths.js';
+import {
+  dockerCli,
+  evaluatorLatency,
+  hostPython,
+  hostPythonExecutable,
+  latencyUnderBombs,
+  sandboxLatency,
+  throughput,
+} from '../bench/paths.js';
 import type { LatencySummary } from '../bench/stats.js';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { Evaluator } from '../evaluator.js';
@@ -18,6 +26,8 @@ interface BenchReport {
   machine: { cpus: number; host_python: string; image: string; pool_size: number };
   latency: Record<PathName, LatencySummary>;
   evaluator_pooled: LatencySummary;
+  /** A bystander's trivial runs while three users run bombs back to back, and its idle baseline. */
+  fairness: { idle: LatencySummary; under_bombs: LatencySummary; p50_ratio: number };
   throughput_rps: number;
   throughput_callers: number;
   throughput_runs: number;
@@ -104,6 +114,8 @@ export async function benchCommand(args: string[]): Promise<number> {
       log,
     });
     const evaluatorPooled = await evaluatorLatency(evaluator, evalRunner, size.n);
+    progress('fairness: a bystander while 3 users run CPU, memory and fork bombs back to back');
+    const underBombs = await latencyUnderBombs(evaluator, size.n);
     await finish(evalRunner);
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
@@ -113,7 +125,12 @@ export async function benchCommand(args: string[]): Promise<number> {
 
     const leaked = (await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${hostname()}:${process.pid}`] } })).length;
     const rssAfter = rssMb();
-    const report = buildReport({ python, config: config.sandbox, poolSize, latency, evaluatorPooled, rps, size, leaked, rssBefore, rssAfter });
+    const fairness = {
+      idle: evaluatorPooled,
+      under_bombs: underBombs,
+      p50_ratio: ratio(underBombs.p50_ms, evaluatorPooled.p50_ms),
+    };
+    const report = buildReport({ python, config: config.sandbox, poolSize, latency, evaluatorPooled, fairness, rps, size, leaked, rssBefore, rssAfter });
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : table(report));
     return 0;
   } finally {
@@ -127,6 +144,7 @@ function buildReport(m: {
   poolSize: number;
   latency: Record<PathName, LatencySummary>;
   evaluatorPooled: LatencySummary;
+  fairness: BenchReport['fairness'];
   rps: number;
   size: { throughputRuns: number };
   leaked: number;
@@ -144,6 +162,7 @@ function buildReport(m: {
     machine: { cpus: availableParallelism(), host_python: m.python, image: m.config.image, pool_size: m.poolSize },
     latency,
     evaluator_pooled: m.evaluatorPooled,
+    fairness: m.fairness,
     throughput_rps: m.rps,
     throughput_callers: CALLERS,
     throughput_runs: m.size.throughputRuns,
@@ -170,6 +189,7 @@ function table(report: BenchReport): string {
     lines.push(`${name.padEnd(22)}${pad(s.n, 5)}${pad(s.p50_ms, 10)}${pad(s.p95_ms, 10)}${pad(s.max_ms, 10)}`);
   for (const name of PATHS) row(name, report.latency[name]);
   row('evaluator (runc pooled)', report.evaluator_pooled);
+  row('  … during 3 bombs', report.fairness.under_bombs);
   lines.push('', `host python3: ${report.machine.host_python}; pool size ${report.machine.pool_size}; image ${report.machine.image}`);
   lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`, '', 'targets (ratios from this one run):');
   for (const [name, t] of Object.entries(report.targets)) {
