@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { start } from '../../adapters/console/index.js';
 import { loadConfig } from '../../src/config.js';
-import { Evaluator } from '../../src/evaluator.js';
-import { RunLimiter } from '../../src/limiter.js';
+import { makeEvaluator } from '../support/evaluator.js';
 import { createLogger } from '../../src/log.js';
 import { docker, makeRunner } from '../support/sandbox.js';
 import { runCli } from '../support/cli.js';
@@ -61,13 +60,7 @@ describe('console chat, interactive (a terminal)', () => {
 
   it('prompts, assembles a pasted block, and answers each message in turn', async () => {
     const config = loadConfig({});
-    const evaluator = new Evaluator({
-      sandbox: runner,
-      limiter: new RunLimiter(config.limiter),
-      limits: config.sandbox.limits,
-      maxCodeBytes: config.sandbox.maxCodeBytes,
-      log: createLogger('silent'),
-    });
+    const evaluator = makeEvaluator(runner, config);
     const input = Object.assign(new PassThrough(), { isTTY: true });
     const output = new PassThrough();
     let screen = '';

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { Evaluator } from '../../src/evaluator.js';
-import { RunLimiter } from '../../src/limiter.js';
-import { createLogger } from '../../src/log.js';
+import { makeEvaluator } from '../support/evaluator.js';
 import { DISCORD } from '../../src/platforms.js';
 import type { Reply } from '../../src/reply.js';
 import { newRequestId } from '../../src/request.js';
@@ -12,13 +10,7 @@ import { leftovers, makeRunner } from '../support/sandbox.js';
 describe('a burst of 50 users × 10 requests through the evaluator', () => {
   const config = loadConfig({});
   const runner = makeRunner('runc', {}, { poolSize: config.sandbox.poolSize });
-  const evaluator = new Evaluator({
-    sandbox: runner,
-    limiter: new RunLimiter(config.limiter),
-    limits: config.sandbox.limits,
-    maxCodeBytes: config.sandbox.maxCodeBytes,
-    log: createLogger('silent'),
-  });
+  const evaluator = makeEvaluator(runner, config);
 
   afterAll(() => runner.close());
 

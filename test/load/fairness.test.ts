@@ -1,21 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { latencyUnderBombs } from '../../src/bench/paths.js';
 import { loadConfig } from '../../src/config.js';
-import { Evaluator } from '../../src/evaluator.js';
-import { RunLimiter } from '../../src/limiter.js';
-import { createLogger } from '../../src/log.js';
+import { makeEvaluator } from '../support/evaluator.js';
 import { leftovers, makeRunner } from '../support/sandbox.js';
 
 describe('fairness', () => {
   const config = loadConfig({ SANDBOX_TIMEOUT_S: '2', LIMIT_CONCURRENCY: '4' });
   const runner = makeRunner('runc', config.sandbox.limits, { poolSize: 2 });
-  const evaluator = new Evaluator({
-    sandbox: runner,
-    limiter: new RunLimiter({ ...config.limiter, userRunsPerMinute: 1000 }),
-    limits: config.sandbox.limits,
-    maxCodeBytes: config.sandbox.maxCodeBytes,
-    log: createLogger('silent'),
-  });
+  const evaluator = makeEvaluator(runner, config, { userRunsPerMinute: 1000 });
 
   afterAll(async () => {
     await runner.close();

@@ -1,12 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { RecordedRequest, RequestMatcher } from './types.js';
+import { waitUntil as sharedWaitUntil } from '../wait.js';
 
-/**
- * Resolve with the first non-undefined result of `check`, re-checking whenever `emitter` emits
- * `event` (and every 25 ms, for conditions on the client's side, which the fake can't see change).
- * Checks at once too, so things that already happened count: tests never race the fake and never
- * sleep. Rejects after `timeoutMs`, naming what it waited for.
- */
+/** The shared waitUntil, also polling every 25 ms for conditions on the client's side. */
 export function waitUntil<T>(
   emitter: EventEmitter,
   event: string,
@@ -14,27 +10,7 @@ export function waitUntil<T>(
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const first = check();
-  if (first !== undefined) return Promise.resolve(first);
-  return new Promise<T>((resolve, reject) => {
-    const onEvent = (): void => {
-      const found = check();
-      if (found === undefined) return;
-      cleanup();
-      resolve(found);
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`fake discord: timed out after ${timeoutMs} ms waiting for ${what}`));
-    }, timeoutMs);
-    const poll = setInterval(onEvent, 25);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      emitter.off(event, onEvent);
-    };
-    emitter.on(event, onEvent);
-  });
+  return sharedWaitUntil(emitter, event, check, timeoutMs, () => `fake discord: ${what}`, 25);
 }
 
 /** Turn a matcher (predicate or {method, path}) into a predicate. */

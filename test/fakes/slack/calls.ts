@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Args } from './body.js';
 import type { Fault } from './faults.js';
-import { waitUntil } from './wait.js';
+import { waitUntil } from '../wait.js';
 
 /**
  * One request the fake received. `method` is the Web API method, or `upload` (bytes POSTed to an

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { waitUntil } from './wait.js';
+import { waitUntil } from '../wait.js';
 
 export type EnvelopeType = 'events_api' | 'slash_commands' | 'interactive';
 

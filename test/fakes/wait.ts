@@ -1,16 +1,18 @@
 import type { EventEmitter } from 'node:events';
 
 /**
- * Resolve with the first non-undefined result of `check`, re-checking every time `emitter` emits
- * `eventName`. Checks immediately too, so things that already happened count: tests never race the
- * fake and never sleep blindly. Rejects after `timeoutMs` with `describe()` in the message.
+ * Resolve with the first non-undefined result of `check`, re-checking whenever `emitter` emits
+ * `event` (and every `pollMs`, when given, for conditions the fake can't see change). Checks at
+ * once too, so things that already happened count: tests never race a fake and never sleep.
+ * Rejects after `timeoutMs` with `describe()` in the message.
  */
 export function waitUntil<T>(
   emitter: EventEmitter,
-  eventName: string,
+  event: string,
   check: () => T | undefined,
   timeoutMs: number,
   describe: () => string,
+  pollMs?: number,
 ): Promise<T> {
   const first = check();
   if (first !== undefined) return Promise.resolve(first);
@@ -23,12 +25,14 @@ export function waitUntil<T>(
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`fake slack: timed out after ${timeoutMs} ms waiting for ${describe()}`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}`));
     }, timeoutMs);
+    const poll = pollMs ? setInterval(onEvent, pollMs) : undefined;
     const cleanup = (): void => {
       clearTimeout(timer);
-      emitter.off(eventName, onEvent);
+      clearInterval(poll);
+      emitter.off(event, onEvent);
     };
-    emitter.on(eventName, onEvent);
+    emitter.on(event, onEvent);
   });
 }
