@@ -7,10 +7,11 @@ import type { Attachment, Reply } from './reply.js';
 /**
  * RunResult → Reply (DESIGN.md §2): a status line people understand, then the output in a code
  * block, cut to the platform's limits (given as data in a PlatformProfile). Whenever anything is
- * cut, the full output is attached as output.txt, so a cut never loses information. The marker
- * line ("… 9,970 more lines") is the last line of `Reply.output`, inside the block, so an adapter
- * that lays out statusLine and output itself keeps it. Hidden counts are of the output as shown
- * (cleaned, before escaping): an `&` is one character, not `&amp;`.
+ * cut, the full output is attached as output.txt, so a cut never loses information. A cut preview
+ * shows the head AND the tail of the output (a crash's traceback is at the end), with a marker line
+ * ("… 9,970 lines hidden") between them, inside `Reply.output`, so an adapter that lays out
+ * statusLine and output itself keeps it. Hidden counts are of the output as shown (cleaned, before
+ * escaping): an `&` is one character, not `&amp;`.
  *
  * Guarantee: `text.length <= profile.maxChars`, whatever the output.
  */
@@ -120,12 +121,82 @@ function cutPreview(display: string, profile: PlatformProfile, room: number): Pr
   // Room for the longest marker this output could need (its counts only shrink as more is shown).
   const reserve = 1 + cutMarker({ chars: display.length, lines: lineCount(display) }).length;
   if (room < reserve) return undefined;
-  const candidate = firstLines(display, profile.maxLines);
-  let end = longestPrefixWithin(candidate, room - reserve, (s) => escapeBody(s, profile).length);
-  if (end > 0 && display[end - 1] === '\n') end -= 1; // cut at a line end: no blank line before the marker
-  const shown = escapeBody(display.slice(0, end), profile);
-  const marker = cutMarker(hiddenAfter(display, end));
-  return { body: shown === '' ? marker : `${shown}\n${marker}`, cut: true };
+  const cost = (text: string) => escapeBody(text, profile).length;
+  const budget = room - reserve;
+  const cut = headAndTail(display, profile.maxLines, budget, cost) ?? headOnly(display, profile.maxLines, budget, cost);
+  const head = escapeBody(display.slice(0, cut.headEnd), profile);
+  const tail = escapeBody(display.slice(cut.tailStart), profile);
+  const marker = cutMarker(hiddenBetween(display, cut.headEnd, cut.tailStart));
+  return { body: [head, marker, tail].filter((part) => part !== '').join('\n'), cut: true };
+}
+
+/** What a cut preview shows of the (cleaned) output: `[0, headEnd)` and `[tailStart, end)`. */
+interface Cut {
+  headEnd: number;
+  tailStart: number;
+}
+
+type Cost = (text: string) => number;
+
+// Enough for a short Python traceback: its header, a frame or two (two lines each) and the error.
+const MIN_TAIL_LINES = 8;
+// The end of a last line too long for the tail is shown only if that end says something.
+const MIN_LINE_END = 40;
+
+/**
+ * The first lines and the last ones, within `maxLines` lines and `room` characters in all (plus
+ * the newline between the marker and the tail). The tail gets a third of the room (at least
+ * MIN_TAIL_LINES lines) and the head all the rest. Undefined when the two can't both be shown:
+ * one giant line (the tail would only be more of it), or a profile too small for both.
+ */
+function headAndTail(display: string, maxLines: number, room: number, cost: Cost): Cut | undefined {
+  const tailLines = Math.min(Math.max(Math.floor(maxLines / 3), MIN_TAIL_LINES), lineCount(display) - 1, maxLines - 1);
+  if (tailLines < 1) return undefined;
+  const tailStart = tailStartWithin(display, tailLines, Math.floor(room / 3), cost);
+  if (tailStart === display.length) return undefined;
+  const tail = display.slice(tailStart);
+  // The head may run into the tail's line (a long last line shows its start and its end).
+  const candidate = firstLines(display.slice(0, tailStart), maxLines - lineCount(tail));
+  const headEnd = withoutTrailingNewlines(display, longestPrefixWithin(candidate, room - cost(tail) - 1, cost));
+  const hidden = hiddenBetween(display, headEnd, tailStart);
+  // A marker hiding nothing would be a lie; a lone tail would hide what the program printed first.
+  return headEnd > 0 && hidden.chars + hidden.lines > 0 ? { headEnd, tailStart } : undefined;
+}
+
+/** The first lines only, as far as they fit (a marker alone when not even one character does). */
+function headOnly(display: string, maxLines: number, room: number, cost: Cost): Cut {
+  const end = longestPrefixWithin(firstLines(display, maxLines), room, cost);
+  return { headEnd: withoutTrailingNewlines(display, end), tailStart: display.length };
+}
+
+/** Cut at a line end: no blank line before the marker (those lines are counted as hidden). */
+function withoutTrailingNewlines(display: string, end: number): number {
+  while (end > 0 && display[end - 1] === '\n') end -= 1;
+  return end;
+}
+
+/**
+ * Where the tail starts: the most of the last `maxLines` whole lines that fit in `room`, without
+ * leading blank lines (none right after the marker). When even the last line is too long, its end,
+ * from a grapheme boundary; `display.length` (no tail) when the room is too small for that.
+ */
+function tailStartWithin(display: string, maxLines: number, room: number, cost: Cost): number {
+  let start: number | undefined;
+  let lineStart = display.length + 1; // as if a newline followed the output
+  for (let line = 0; line < maxLines && lineStart >= 2; line += 1) {
+    const newline = display.lastIndexOf('\n', lineStart - 2);
+    if (newline === -1) break; // the first line is the head's
+    // The length check first: cost is at least the length, and a giant line is costly to escape.
+    if (display.length - newline - 1 > room || cost(display.slice(newline + 1)) > room) break;
+    start = lineStart = newline + 1;
+  }
+  if (start !== undefined) {
+    while (display[start] === '\n') start += 1; // the output doesn't end with one (it is trimmed)
+    return start;
+  }
+  if (room < MIN_LINE_END) return display.length;
+  const lastLine = display.lastIndexOf('\n') + 1;
+  return lastLine + longestSuffixWithin(display.slice(lastLine), room, cost);
 }
 
 /** Escaped for the platform; inside a ``` block, backtick runs are broken up whatever the mode. */
@@ -135,34 +206,49 @@ function escapeBody(text: string, profile: PlatformProfile): string {
 }
 
 interface Hidden {
-  /** Characters (code points) left on the line where the cut fell. */
+  /** Characters (code points) not shown on the lines shown in part. */
   chars: number;
-  /** Whole lines after that line. */
+  /** Lines not shown at all. */
   lines: number;
 }
 
-function hiddenAfter(display: string, end: number): Hidden {
-  const lineEnd = display.indexOf('\n', end);
-  if (lineEnd === -1) return { chars: codePointCount(display.slice(end)), lines: 0 };
-  return { chars: codePointCount(display.slice(end, lineEnd)), lines: lineCount(display.slice(lineEnd)) - 1 };
+/**
+ * What `display.slice(start, end)` hides, `start` being where the head ends and `end` where the
+ * tail starts: an empty head (`start` 0) or tail (`end` at the end) shows nothing of its line.
+ */
+function hiddenBetween(display: string, start: number, end: number): Hidden {
+  // The newlines around the lines hidden whole; one before the output when no head is shown.
+  const first = start === 0 ? -1 : display.indexOf('\n', start);
+  // All within one line: the rest of the head's line, or the middle of a line split in two.
+  if (start > 0 && (first === -1 || first >= end)) return { chars: codePointCount(display.slice(start, end)), lines: 0 };
+  const last = end === display.length ? end : display.lastIndexOf('\n', end - 1);
+  return {
+    chars: (start > 0 ? codePointCount(display.slice(start, first)) : 0) + codePointCount(display.slice(last + 1, end)),
+    lines: first < last ? newlineCount(display.slice(first + 1, last)) + 1 : 0,
+  };
 }
 
-/** "… 9,970 more lines", "… 18,012 more characters", or both. */
+/** "… 9,970 lines hidden", "… 18,012 characters hidden", or both. */
 function cutMarker(hidden: Hidden): string {
   const parts: string[] = [];
-  if (hidden.chars > 0) parts.push(more(hidden.chars, 'character'));
-  if (hidden.lines > 0) parts.push(more(hidden.lines, 'line'));
-  return `… ${parts.join(' and ') || 'more'} (full output in ${FULL_OUTPUT_NAME})`;
+  if (hidden.chars > 0) parts.push(plural(hidden.chars, 'character'));
+  if (hidden.lines > 0) parts.push(plural(hidden.lines, 'line'));
+  const what = parts.length > 0 ? ` ${parts.join(' and ')} hidden` : '';
+  return `…${what} (full output in ${FULL_OUTPUT_NAME})`;
 }
 
-function more(n: number, unit: string): string {
-  return `${COUNT.format(n)} more ${unit}${n === 1 ? '' : 's'}`;
+function plural(n: number, unit: string): string {
+  return `${COUNT.format(n)} ${unit}${n === 1 ? '' : 's'}`;
 }
 
 function lineCount(text: string): number {
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines += 1;
-  return lines;
+  return newlineCount(text) + 1;
+}
+
+function newlineCount(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count += 1;
+  return count;
 }
 
 function firstLines(text: string, maxLines: number): string {
@@ -197,6 +283,54 @@ function longestPrefixWithin(text: string, room: number, cost: (prefix: string) 
     else hi = mid - 1;
   }
   return boundaries[lo] ?? 0;
+}
+
+/**
+ * The start of the longest suffix of `text` starting on a grapheme boundary whose cost is at most
+ * `room` (`text.length` when none does): the mirror of longestPrefixWithin, for the tail.
+ */
+function longestSuffixWithin(text: string, room: number, cost: (suffix: string) => number): number {
+  if (cost(text) <= room) return 0;
+  // No suffix longer than `room` can fit (cost is at least the length); escaping may allow less.
+  const starts = graphemeStarts(text, Math.max(0, text.length - room));
+  if (starts === undefined) return text.length;
+  let lo = 0;
+  let hi = starts.length - 1; // the last start is text.length: the empty suffix always fits
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cost(text.slice(starts[mid] ?? text.length)) <= room) hi = mid;
+    else lo = mid + 1;
+  }
+  return starts[lo] ?? text.length;
+}
+
+/**
+ * Grapheme boundaries of `text` from `from` on, ascending, ending with `text.length`; undefined
+ * when no window to find them exactly starts near enough before `from`. `text` starts a line.
+ */
+function graphemeStarts(text: string, from: number): number[] | undefined {
+  // Segment only a window (the segmenter's cost grows with the square of its input). Whether a
+  // cluster breaks at p depends on the character before p and at p, and on runs of combining
+  // marks, ZWJ or flag halves before p: a window starting at a character none of those is exact
+  // after its first position (and one starting a line is exact everywhere).
+  let start = Math.max(0, from - 1);
+  while (start > 0 && from - start <= SEGMENT_LOOKBACK && !startsFresh(text, start)) start -= 1;
+  if (start > 0 && !startsFresh(text, start)) return undefined; // e.g. a very long run of flags
+  const starts: number[] = [];
+  for (const { index } of GRAPHEMES.segment(text.slice(start))) if (start + index >= from) starts.push(start + index);
+  starts.push(text.length);
+  return starts;
+}
+
+const SEGMENT_LOOKBACK = 1024;
+// Characters a cluster can extend back across: marks (virama linkers among them), emoji
+// modifiers, ZWJ/ZWNJ, regional indicators (flags pair up from the start of their run).
+const CLUSTER_CONTINUATION = /^[\p{Grapheme_Extend}\p{Emoji_Modifier}\p{Regional_Indicator}\u200c\u200d]$/u;
+
+function startsFresh(text: string, index: number): boolean {
+  const unit = text.charCodeAt(index);
+  if (unit >= 0xdc00 && unit <= 0xdfff) return false; // the second half of a surrogate pair
+  return !CLUSTER_CONTINUATION.test(String.fromCodePoint(text.codePointAt(index) ?? 0));
 }
 
 /** Grapheme boundaries of `text` up to `limit`, ascending, starting with 0. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { RunResult, RunStatus } from '../../sandbox/result.js';
+import { cleanTerminalText } from '../../src/escape.js';
 import { CONSOLE, DISCORD, SLACK, type EscapeMode, type PlatformProfile } from '../../src/platforms.js';
 import { renderNotice, renderResult, type RenderLimits } from '../../src/render.js';
 import type { Reply } from '../../src/reply.js';
@@ -31,11 +32,27 @@ const ZWSP = /\u200b/g;
 const FAMILY = '👨‍👩‍👧‍👦'; // four emoji joined by ZWJ: one grapheme, 11 UTF-16 units
 const FENCE = '```';
 
-/** The output as shown, without the cut marker line. */
-function shownOutput(reply: Reply): string {
-  const marker = reply.output.lastIndexOf('\n… ');
-  return reply.truncated ? (marker === -1 ? '' : reply.output.slice(0, marker)) : reply.output;
+const MARKER_LINE = /^…(?: .+ hidden)? \(full output in output\.txt\)$/;
+
+/** A preview's parts: the lines before the cut marker line, that line, and the lines after it. */
+function previewParts(reply: Reply): { head: string; marker: string | undefined; tail: string } {
+  const lines = reply.output.split('\n');
+  const at = lines.findIndex((line) => MARKER_LINE.test(line));
+  if (at === -1) return { head: reply.output, marker: undefined, tail: '' };
+  return { head: lines.slice(0, at).join('\n'), marker: lines[at], tail: lines.slice(at + 1).join('\n') };
 }
+
+/** The output shown before the cut marker line (all of it when nothing was cut). */
+function shownOutput(reply: Reply): string {
+  return previewParts(reply).head;
+}
+
+const lineList = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
+const TRACEBACK = [
+  'Traceback (most recent call last):',
+  '  File "main.py", line 5, in <module>',
+  'ZeroDivisionError: division by zero',
+];
 
 describe('renderResult: status lines', () => {
   it.each<[string, RunResult, RenderLimits, string]>([
@@ -189,15 +206,12 @@ describe('renderResult: sanitising the output', () => {
 describe('renderResult: cutting long output', () => {
   const tenThousandLines = Array.from({ length: 10_000 }, (_, i) => `line ${i}`).join('\n') + '\n';
 
-  it.each<[PlatformProfile, number, string]>([
-    [DISCORD, 30, '… 9,970 more lines (full output in output.txt)'],
-    [SLACK, 40, '… 9,960 more lines (full output in output.txt)'],
-  ])('10,000 lines: a preview, a marker and the whole output attached (%o)', (profile, shown, marker) => {
+  it.each<[PlatformProfile, number, number, string]>([
+    [DISCORD, 20, 10, '… 9,970 lines hidden (full output in output.txt)'],
+    [SLACK, 27, 13, '… 9,960 lines hidden (full output in output.txt)'],
+  ])('10,000 lines: the head, a marker, the tail and the whole output attached (%o)', (profile, head, tail, marker) => {
     const reply = renderResult(printed(tenThousandLines), profile, LIMITS);
-    const lines = reply.output.split('\n');
-    expect(lines).toHaveLength(shown + 1);
-    expect(lines.slice(0, shown)).toEqual(Array.from({ length: shown }, (_, i) => `line ${i}`));
-    expect(lines[shown]).toBe(marker);
+    expect(reply.output.split('\n')).toEqual([...lineList(0, head), marker, ...lineList(10_000 - tail, 10_000)]);
     expect(reply.truncated).toBe(true);
     expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
     expect(reply.attachments).toHaveLength(1);
@@ -220,30 +234,92 @@ describe('renderResult: cutting long output', () => {
     const shown = shownOutput(reply);
     expect(shown).toMatch(/^x+$/);
     const hidden = 20_000 - shown.length;
-    expect(reply.output).toBe(`${shown}\n… ${hidden.toLocaleString('en-US')} more characters (full output in output.txt)`);
+    expect(reply.output).toBe(`${shown}\n… ${hidden.toLocaleString('en-US')} characters hidden (full output in output.txt)`);
     expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
     expect(reply.text.length).toBeGreaterThan(profile.maxChars - 100); // the room is used, not wasted
     expect(reply.attachments[0]?.data.length).toBe(20_000);
   });
 
-  it('a giant first line then more lines: both counts', () => {
+  it('10,000 lines then a crash: the traceback ends the reply, and the marker counts exactly what is hidden', () => {
+    const output = `${tenThousandLines}${TRACEBACK.join('\n')}\n`;
+    for (const [profile, head, tail, traceback] of [
+      [DISCORD, 20, 10, TRACEBACK],
+      [SLACK, 27, 13, TRACEBACK.map((line) => line.replace('<module>', '&lt;module&gt;'))],
+    ] as const) {
+      const reply = renderResult(printed(output, { status: 'error', exitCode: 1 }), profile, LIMITS);
+      const hidden = 10_003 - head - tail;
+      expect(reply.output.split('\n')).toEqual([
+        ...lineList(0, head),
+        `… ${hidden.toLocaleString('en-US')} lines hidden (full output in output.txt)`,
+        ...lineList(10_000 - (tail - TRACEBACK.length), 10_000),
+        ...traceback,
+      ]);
+      expect(reply.text.endsWith(`${traceback.join('\n')}\n${FENCE}`)).toBe(true);
+      expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+      expect(reply.truncated).toBe(true);
+      expect(reply.attachments[0]?.data.toString('utf8')).toBe(output);
+    }
+  });
+
+  it('blank lines next to the cut are hidden, and counted', () => {
+    const output = `${tenThousandLines}\n\n\n${TRACEBACK.join('\n')}`;
+    const { head, marker, tail } = previewParts(renderResult(printed(output), DISCORD, LIMITS));
+    expect(head).toBe(lineList(0, 20).join('\n'));
+    expect(tail).toBe([...lineList(9_996, 10_000), '', '', '', ...TRACEBACK].join('\n'));
+    expect(marker).toBe('… 9,976 lines hidden (full output in output.txt)'); // 10,006 lines, 30 shown
+
+    // The empty lines right at a cut are not shown: the head and the tail never start or end blank.
+    const gappy = `${lineList(0, 20).join('\n')}\n\n\n${lineList(20, 40).join('\n\n')}`;
+    const parts = previewParts(renderResult(printed(gappy), DISCORD, LIMITS));
+    expect(parts.head.endsWith('line 19')).toBe(true);
+    expect(parts.tail.startsWith('line ')).toBe(true);
+  });
+
+  it('a giant first line then a short tail: the start of the line, then the tail', () => {
     const reply = renderResult(printed(`${'y'.repeat(5000)}\nsecond\nthird\n`), DISCORD, LIMITS);
     const shown = shownOutput(reply);
+    expect(shown).toMatch(/^y+$/);
     expect(reply.output).toBe(
-      `${shown}\n… ${(5000 - shown.length).toLocaleString('en-US')} more characters and 2 more lines (full output in output.txt)`,
+      `${shown}\n… ${(5000 - shown.length).toLocaleString('en-US')} characters hidden (full output in output.txt)\nsecond\nthird`,
     );
   });
 
-  it('a long line after short ones: shown up to the cut, then counted', () => {
+  it('a giant first line then many lines: both counts', () => {
+    const reply = renderResult(printed(`${'y'.repeat(5000)}\n${lineList(0, 40).join('\n')}`), DISCORD, LIMITS);
+    const { head, marker, tail } = previewParts(reply);
+    expect(head).toMatch(/^y+$/);
+    expect(marker).toBe(`… ${(5000 - head.length).toLocaleString('en-US')} characters and 30 lines hidden (full output in output.txt)`);
+    expect(tail).toBe(lineList(30, 40).join('\n'));
+  });
+
+  it('a long last line after short ones: its start and its end, the middle counted', () => {
     const reply = renderResult(printed(`a\nb\n${'z'.repeat(3000)}`), DISCORD, LIMITS);
-    expect(reply.output).toMatch(/^a\nb\nz+\n… [\d,]+ more characters \(full output in output\.txt\)$/);
+    const { head, marker, tail } = previewParts(reply);
+    expect(head).toMatch(/^a\nb\nz+$/);
+    expect(tail).toMatch(/^z+$/);
+    expect(marker).toBe(`… ${(3000 - (head.length - 4) - tail.length).toLocaleString('en-US')} characters hidden (full output in output.txt)`);
+    expect(reply.text.length).toBeLessThanOrEqual(DISCORD.maxChars);
+    expect(reply.text.length).toBeGreaterThan(DISCORD.maxChars - 100); // the room is used, not wasted
   });
 
-  it('one more line, singular', () => {
+  it('one line hidden, singular', () => {
     const output = Array.from({ length: 31 }, (_, i) => String(i)).join('\n');
-    expect(renderResult(printed(output), DISCORD, LIMITS).output.split('\n').at(-1)).toBe(
-      '… 1 more line (full output in output.txt)',
+    const lines = renderResult(printed(output), DISCORD, LIMITS).output.split('\n');
+    expect(lines).toHaveLength(31);
+    expect(lines[20]).toBe('… 1 line hidden (full output in output.txt)');
+    expect(lines.at(-1)).toBe('30');
+  });
+
+  it('a profile too small for a head and a tail shows the head alone', () => {
+    const oneLine: PlatformProfile = { ...DISCORD, maxLines: 1 };
+    expect(renderResult(printed(tenThousandLines), oneLine, LIMITS).output).toBe(
+      'line 0\n… 9,999 lines hidden (full output in output.txt)',
     );
+    const tiny: PlatformProfile = { ...DISCORD, maxChars: 120 };
+    const reply = renderResult(printed(tenThousandLines), tiny, LIMITS);
+    expect(reply.text.length).toBeLessThanOrEqual(120);
+    expect(reply.output.startsWith('line 0\n')).toBe(true);
+    expect(reply.output.split('\n').at(-1)).toMatch(MARKER_LINE); // no fragment of a tail after it
   });
 
   it('counts hidden characters before escaping (an & is one character, not &amp;)', () => {
@@ -251,7 +327,19 @@ describe('renderResult: cutting long output', () => {
     const shown = shownOutput(reply);
     expect(shown).toMatch(/^(&amp;)+$/);
     const hidden = 5000 - shown.length / 5;
-    expect(reply.output.endsWith(`… ${hidden.toLocaleString('en-US')} more characters (full output in output.txt)`)).toBe(true);
+    expect(reply.output.endsWith(`… ${hidden.toLocaleString('en-US')} characters hidden (full output in output.txt)`)).toBe(true);
+  });
+
+  it('a last line that only escaping makes too long: its end, counted before escaping', () => {
+    // 400 characters fit the tail's room; 400 × `&amp;` do not.
+    const output = `${lineList(0, 50).join('\n')}\n${'&'.repeat(400)}`;
+    const reply = renderResult(printed(output), SLACK, LIMITS);
+    const { head, marker, tail } = previewParts(reply);
+    expect(head).toBe(lineList(0, SLACK.maxLines - 1).join('\n'));
+    expect(tail).toMatch(/^(&amp;)+$/);
+    const shownOfLast = tail.length / 5;
+    expect(marker).toBe(`… ${400 - shownOfLast} characters and ${50 - (SLACK.maxLines - 1)} lines hidden (full output in output.txt)`);
+    expect(reply.text.length).toBeLessThanOrEqual(SLACK.maxChars);
   });
 
   it('a run cut by the sandbox is flagged by its status; the preview may still be whole', () => {
@@ -262,16 +350,19 @@ describe('renderResult: cutting long output', () => {
   });
 });
 
+const CLUSTERS: [string, string][] = [
+  ['ZWJ family emoji', FAMILY],
+  ['combining accent', 'e\u0301'],
+  ['stacked combining marks', 'a\u0300\u0301\u0302\u0303'],
+  ['flag (regional indicator pair)', '🇫🇷'],
+  ['skin-tone modifier', '👍🏽'],
+  ['astral letter (surrogate pair)', '𝔘'],
+  ['Hangul syllable from jamo', '\u1100\u1161\u11a8'],
+];
+
 describe('renderResult: never splits a character at the cut', () => {
-  it.each<[string, string, RegExp]>([
-    ['ZWJ family emoji', FAMILY, new RegExp(`^x*(?:${FAMILY})*$`, 'u')],
-    ['combining accent', 'e\u0301', /^x*(?:e\u0301)*$/u],
-    ['stacked combining marks', 'a\u0300\u0301\u0302\u0303', /^x*(?:a\u0300\u0301\u0302\u0303)*$/u],
-    ['flag (regional indicator pair)', '🇫🇷', /^x*(?:🇫🇷)*$/u],
-    ['skin-tone modifier', '👍🏽', /^x*(?:👍🏽)*$/u],
-    ['astral letter (surrogate pair)', '𝔘', /^x*(?:𝔘)*$/u],
-    ['Hangul syllable from jamo', '\u1100\u1161\u11a8', /^x*(?:\u1100\u1161\u11a8)*$/u],
-  ])('%s', (_name, cluster, whole) => {
+  it.each(CLUSTERS)('%s, at the end of the head', (_name, cluster) => {
+    const whole = new RegExp(`^x*(?:${cluster})*$`, 'u');
     for (const profile of CHAT) {
       // Slide the clusters across the cut point, one UTF-16 unit at a time.
       for (let pad = profile.maxChars - 120; pad < profile.maxChars; pad += 1) {
@@ -279,6 +370,27 @@ describe('renderResult: never splits a character at the cut', () => {
         expect(reply.truncated).toBe(true);
         expect(reply.text).not.toMatch(LONE_SURROGATE);
         expect(shownOutput(reply)).toMatch(whole);
+        expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+      }
+    }
+  });
+
+  it.each(CLUSTERS)('%s, at the start of the tail', (_name, cluster) => {
+    const whole = new RegExp(`^(?:${cluster})*x*$`, 'u');
+    const lines = `${lineList(0, 50).join('\n')}\n`;
+    for (const profile of CHAT) {
+      // How long a tail this profile shows of a giant last line; then slide the clusters across
+      // the tail's start, one UTF-16 unit at a time (the marker's counts may shift it a little).
+      const room = previewParts(renderResult(printed(`${lines}${'x'.repeat(5000)}`), profile, LIMITS)).tail.length;
+      expect(room).toBeGreaterThan(100);
+      for (let pad = room - 120; pad < room + 10; pad += 1) {
+        const output = `${lines}${cluster.repeat(Math.ceil(300 / cluster.length))}${'x'.repeat(pad)}`;
+        const reply = renderResult(printed(output), profile, LIMITS);
+        const { head, marker, tail } = previewParts(reply);
+        expect(head).toBe(lineList(0, profile.maxLines - 1).join('\n')); // the tail is one line
+        expect(marker).toBeDefined();
+        expect(reply.text).not.toMatch(LONE_SURROGATE);
+        expect(tail).toMatch(whole);
         expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
       }
     }
@@ -359,6 +471,76 @@ function generatedProfile(random: () => number): PlatformProfile {
   };
 }
 
+/** Many short lines, then a crash-like end: pieces, lines of clusters, sometimes one giant line. */
+function generatedTailOutput(random: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const lines = Array.from({ length: pick([1, 2, 12, 45, 3000]) }, (_, i) => `${i} ${pick(PIECES)}`);
+  let tail = '';
+  for (let i = pick([0, 1, 4, 30]); i > 0; i -= 1) tail += random() < 0.3 ? '\n' : pick(PIECES);
+  if (random() < 0.5) tail += `\n${pick(PIECES).repeat(1 + Math.floor(random() * 1500))}${'x'.repeat(Math.floor(random() * 1000))}`;
+  return `${lines.join('\n')}\n${tail}${pick(['', '\n', '\n\n'])}`;
+}
+
+/** Chat-sized profiles, often plain and unfenced so the preview can be checked character by character. */
+function generatedTailProfile(random: () => number): PlatformProfile {
+  const base = generatedProfile(random);
+  const sized = random() < 0.5 ? { ...base, maxChars: 100 + Math.floor(random() * 3000), maxLines: 2 + Math.floor(random() * 50) } : base;
+  return random() < 0.5 ? { ...sized, escape: 'plain', codeFences: false } : sized;
+}
+
+const GRAPHEME_SEGMENTER = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** Whether a grapheme cluster starts at `at`, segmenting its whole line (a line always starts one). */
+function isGraphemeBoundary(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = text.indexOf('\n', at);
+  const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
+  if (at === lineStart || at === lineStart + line.length) return true;
+  return GRAPHEME_SEGMENTER.segment(line).containing(at - lineStart)?.index === at - lineStart;
+}
+
+/** The marker a cut showing `[0, headEnd)` and `[tailStart, end)` of `display` must carry, counted afresh. */
+function expectedMarker(display: string, headEnd: number, tailStart: number): string {
+  let chars = 0;
+  let lines = 0;
+  let start = 0;
+  for (const line of display.split('\n')) {
+    const end = start + line.length;
+    if (start >= headEnd && end <= tailStart) lines += 1; // no part of it shown
+    else {
+      const from = Math.min(Math.max(headEnd - start, 0), line.length);
+      const to = Math.min(Math.max(tailStart - start, 0), line.length);
+      if (to > from) chars += [...line.slice(from, to)].length;
+    }
+    start = end + 1;
+  }
+  const count = (n: number, unit: string) => `${n.toLocaleString('en-US')} ${unit}${n === 1 ? '' : 's'}`;
+  const parts = [...(chars > 0 ? [count(chars, 'character')] : []), ...(lines > 0 ? [count(lines, 'line')] : [])];
+  return `…${parts.length > 0 ? ` ${parts.join(' and ')} hidden` : ''} (full output in output.txt)`;
+}
+
+/** A cut preview's shape on any profile; on a plain unfenced one, exactly what is shown and hidden. */
+function expectPreviewShape(output: string, reply: Reply, profile: PlatformProfile, context: string): void {
+  const { head, marker, tail } = previewParts(reply);
+  expect(reply.output.split('\n').filter((line) => MARKER_LINE.test(line)).length, context).toBe(marker ? 1 : 0);
+  if (!reply.truncated || marker === undefined) return;
+  const headLines = head === '' ? [] : head.split('\n');
+  const tailLines = tail === '' ? [] : tail.split('\n');
+  expect(headLines.at(-1), context).not.toBe(''); // no blank line next to the marker
+  expect(tailLines[0], context).not.toBe('');
+  expect(headLines.length + tailLines.length, context).toBeLessThanOrEqual(profile.maxLines);
+  if (profile.escape !== 'plain' || profile.codeFences) return;
+
+  const display = cleanTerminalText(output).trimEnd();
+  expect(display.startsWith(head), context).toBe(true);
+  expect(display.endsWith(tail), context).toBe(true);
+  const tailStart = display.length - tail.length;
+  expect(head.length, context).toBeLessThan(tailStart);
+  expect(isGraphemeBoundary(display, head.length), `${context}: head ends inside a character`).toBe(true);
+  expect(isGraphemeBoundary(display, tailStart), `${context}: tail starts inside a character`).toBe(true);
+  expect(marker, context).toBe(expectedMarker(display, head.length, tailStart));
+}
+
 const STATUSES: RunStatus[] = ['ok', 'error', 'timeout', 'memory', 'output_limit', 'killed', 'sandbox_error'];
 
 describe('renderResult: properties over generated inputs', () => {
@@ -393,6 +575,28 @@ describe('renderResult: properties over generated inputs', () => {
       expect(reply.attachments.length, context).toBe(reply.truncated ? 1 : 0);
       if (reply.truncated) expect(reply.attachments[0]?.data.toString('utf8'), context).toBe(Buffer.from(result.output).toString('utf8'));
       if (profile.maxChars === Infinity && profile.maxLines === Infinity) expect(reply.truncated, context).toBe(false);
+      if (status !== 'sandbox_error') expectPreviewShape(output, reply, profile, context);
     }
+  });
+
+  it('head and tail: fit, never split a character, and the marker counts exactly what is hidden', () => {
+    let tails = 0;
+    for (let seed = 1; seed <= 600; seed += 1) {
+      const random = prng(seed);
+      const output = generatedTailOutput(random);
+      const profile = generatedTailProfile(random);
+      const reply = renderResult(run({ status: 'error', output }), profile, LIMITS);
+      const context = `seed ${seed}, ${JSON.stringify(profile)}`;
+
+      expect(reply.text.length, context).toBeLessThanOrEqual(profile.maxChars);
+      expect(reply.text, context).not.toMatch(LONE_SURROGATE);
+      if (profile.codeFences) expect(reply.output, context).not.toContain(FENCE);
+      if (profile.escape === 'discord') expect(reply.text, context).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
+      if (profile.escape === 'slack') expect(reply.text, context).not.toMatch(/[<>]/);
+      expect(reply.attachments.length, context).toBe(reply.truncated ? 1 : 0);
+      expectPreviewShape(output, reply, profile, context);
+      if (previewParts(reply).tail !== '') tails += 1;
+    }
+    expect(tails).toBeGreaterThan(150); // the generated cases do exercise the tail
   });
 });
