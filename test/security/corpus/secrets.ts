@@ -1,0 +1,88 @@
+import { expect } from 'vitest';
+import { SANDBOX_ENV } from '../../../sandbox/spec.js';
+import { expectOk, lines, py, type AttackClass } from './attack.js';
+
+/**
+ * Planted in the test process's environment while the corpus runs (attacks.test.ts), where a bot
+ * token would be: it must never reach a sandbox.
+ */
+export const CANARY = { name: 'SANDPIPER_CANARY_TOKEN', value: 'xoxb-canary-must-not-leak' };
+
+/** The environment every sandbox gets: the allowlist, plus the HOSTNAME Docker always adds. */
+const EXPECTED_ENV = JSON.stringify(
+  [...SANDBOX_ENV, 'HOSTNAME=sandbox'].map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort(),
+);
+
+export const secrets: AttackClass = {
+  name: 'secrets',
+  attacks: [
+    {
+      name: 'the environment is exactly the allowlist: no tokens, secrets or keys',
+      code: py`
+        import json, os, re
+        print(json.dumps(sorted([name, value] for name, value in os.environ.items()), separators=(",", ":")))
+        print([name for name in os.environ if re.search("TOKEN|SECRET|KEY|PASS|AUTH|CRED", name, re.I)])
+      `,
+      expect: (result) => {
+        expectOk(result, lines(EXPECTED_ENV, '[]'));
+        expect(result.output).not.toContain(CANARY.value);
+      },
+    },
+    {
+      name: 'the environment of PID 1 and of every process is the same allowlist',
+      code: py`
+        import json, os
+        for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
+            entries = open(f"/proc/{pid}/environ").read().split("\0")
+            print(json.dumps(sorted(entry.split("=", 1) for entry in entries if entry), separators=(",", ":")))
+      `,
+      expect: (result) => expectOk(result, lines(EXPECTED_ENV, EXPECTED_ENV)),
+    },
+    {
+      name: 'no readable credentials: /etc/shadow, /etc/gshadow, /root',
+      code: py`
+        import errno, os
+        for path, read in (("/etc/shadow", lambda p: open(p).read()), ("/etc/gshadow", lambda p: open(p).read()),
+                           ("/root", os.listdir), ("/root/.ssh/id_rsa", lambda p: open(p).read())):
+            try:
+                read(path)
+                print(path, "READ")
+            except OSError as e:
+                print(path, errno.errorcode[e.errno])
+      `,
+      expect: (result) =>
+        expectOk(result, lines('/etc/shadow EACCES', '/etc/gshadow EACCES', '/root EACCES', '/root/.ssh/id_rsa EACCES')),
+    },
+    {
+      name: 'no Docker socket, nor any other unix socket, anywhere in the file system',
+      limits: { timeoutS: 20 },
+      code: py`
+        import os, stat
+        sockets = []
+        for root, dirs, files in os.walk("/"):
+            if root == "/":
+                dirs[:] = [d for d in dirs if d not in ("proc", "sys")]
+            for name in files:
+                try:
+                    if stat.S_ISSOCK(os.lstat(os.path.join(root, name)).st_mode):
+                        sockets.append(os.path.join(root, name))
+                except OSError:
+                    pass
+        print("sockets:", sockets)
+        print([p for p in ("/var/run/docker.sock", "/run/docker.sock", "/var/run/docker") if os.path.lexists(p)])
+      `,
+      expect: (result) => expectOk(result, lines('sockets: []', '[]')),
+    },
+    {
+      // Nothing from the host is mounted besides what Docker itself provides: the generated
+      // hostname/hosts/resolv.conf files and tini. A bind or volume in the spec would show here.
+      name: 'no host directories mounted: the only mounts outside /proc, /sys and /dev are Docker’s own',
+      code: py`
+        mounts = {line.split()[4] for line in open("/proc/self/mountinfo")}
+        print(sorted(m for m in mounts if not m.startswith(("/proc", "/sys", "/dev"))))
+      `,
+      expect: (result) =>
+        expectOk(result, "['/', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/tmp', '/usr/sbin/docker-init']\n"),
+    },
+  ],
+};
