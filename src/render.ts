@@ -80,6 +80,9 @@ const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
   SIGXCPU: 'CPU time limit',
   SIGXFSZ: 'file size limit',
   SIGSEGV: 'segmentation fault',
+  // Sandpiper's own kills are reported as timeout/output limit; gVisor doesn't always tell Docker
+  // about an OOM kill, so an unexplained SIGKILL is nearly always the memory limit.
+  SIGKILL: 'most likely the memory limit',
 };
 
 function signalText(signal: string | null, mode: EscapeMode): string {

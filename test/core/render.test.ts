@@ -66,7 +66,7 @@ describe('renderResult: status lines', () => {
     ['memory, big limit', run({ status: 'memory' }), { ...LIMITS, memoryMb: 2048 }, '💾 memory limit (2,048 MiB) exceeded'],
     ['output limit', run({ status: 'output_limit' }), LIMITS, '✂️ output limit (64 KiB) reached'],
     ['killed by SIGXCPU', run({ status: 'killed', signal: 'SIGXCPU' }), LIMITS, '💀 killed by SIGXCPU (CPU time limit)'],
-    ['killed by SIGKILL', run({ status: 'killed', signal: 'SIGKILL' }), LIMITS, '💀 killed by SIGKILL'],
+    ['killed by SIGKILL', run({ status: 'killed', signal: 'SIGKILL' }), LIMITS, '💀 killed by SIGKILL (most likely the memory limit)'],
     ['killed, signal unknown', run({ status: 'killed', signal: null }), LIMITS, '💀 killed by a signal'],
     [
       'sandbox error',
