@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type Docker from 'dockerode';
+import { currentInstance, sandboxLabels } from '../../sandbox/labels.js';
 import type { SandboxRunner } from '../../sandbox/runner.js';
 import type { Evaluator } from '../evaluator.js';
 import { CONSOLE } from '../platforms.js';
@@ -96,6 +98,29 @@ export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promis
     bombing = false;
     await Promise.all(abusers);
   }
+}
+
+/**
+ * The engine's own ceiling: bare containers (no hardening, no attach) created, started, waited
+ * for and removed as fast as `callers` can, to put the sandbox throughput in context.
+ */
+export async function engineCeiling(docker: Docker, image: string, callers: number, total: number): Promise<number> {
+  // Labelled like sandboxes, so a crash mid-bench leaves nothing the reaper (and leak count) can't see.
+  const Labels = sandboxLabels(currentInstance(), Date.now() + 10 * 60_000);
+  const spec = { Image: image, Cmd: ['python3', '-c', TRIVIAL], Labels, HostConfig: { NetworkMode: 'none' } };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next++ < total) {
+        const container = await docker.createContainer(spec);
+        await container.start();
+        await container.wait();
+        await container.remove({ force: true });
+      }
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
 }
 
 /** Sustained runs per second with `callers` concurrent callers over `total` runs. */

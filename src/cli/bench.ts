@@ -6,6 +6,7 @@ import type { SandboxRuntime } from '../../sandbox/limits.js';
 import { SandboxRunner } from '../../sandbox/runner.js';
 import {
   dockerCli,
+  engineCeiling,
   evaluatorLatency,
   hostPython,
   hostPythonExecutable,
@@ -29,6 +30,8 @@ interface BenchReport {
   /** A bystander's trivial runs while three users run bombs back to back, and its idle baseline. */
   fairness: { idle: LatencySummary; under_bombs: LatencySummary; p50_ratio: number };
   throughput_rps: number;
+  /** Bare `create → start → wait → remove` per second with the same callers: Docker's own ceiling. */
+  engine_ceiling_rps: number;
   throughput_callers: number;
   throughput_runs: number;
   leaked_containers: number;
@@ -122,6 +125,8 @@ export async function benchCommand(args: string[]): Promise<number> {
     const busy = runnerFor('runc', true);
     const rps = Math.round((await throughput(busy, CALLERS, size.throughputRuns)) * 10) / 10;
     await finish(busy);
+    progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
+    const ceiling = Math.round((await engineCeiling(docker, config.sandbox.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
 
     const leaked = (await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${hostname()}:${process.pid}`] } })).length;
     const rssAfter = rssMb();
@@ -130,7 +135,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       under_bombs: underBombs,
       p50_ratio: ratio(underBombs.p50_ms, evaluatorPooled.p50_ms),
     };
-    const report = buildReport({ python, config: config.sandbox, poolSize, latency, evaluatorPooled, fairness, rps, size, leaked, rssBefore, rssAfter });
+    const report = buildReport({ python, config: config.sandbox, poolSize, latency, evaluatorPooled, fairness, rps, ceiling, size, leaked, rssBefore, rssAfter });
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : table(report));
     return 0;
   } finally {
@@ -146,6 +151,7 @@ function buildReport(m: {
   evaluatorPooled: LatencySummary;
   fairness: BenchReport['fairness'];
   rps: number;
+  ceiling: number;
   size: { throughputRuns: number };
   leaked: number;
   rssBefore: number;
@@ -164,6 +170,7 @@ function buildReport(m: {
     evaluator_pooled: m.evaluatorPooled,
     fairness: m.fairness,
     throughput_rps: m.rps,
+    engine_ceiling_rps: m.ceiling,
     throughput_callers: CALLERS,
     throughput_runs: m.size.throughputRuns,
     leaked_containers: m.leaked,
@@ -191,6 +198,7 @@ function table(report: BenchReport): string {
   row('evaluator (runc pooled)', report.evaluator_pooled);
   row('  … during 3 bombs', report.fairness.under_bombs);
   lines.push('', `host python3: ${report.machine.host_python}; pool size ${report.machine.pool_size}; image ${report.machine.image}`);
+  lines.push(`throughput ${report.throughput_rps} runs/s; Docker's ceiling for bare containers ${report.engine_ceiling_rps}/s`);
   lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`, '', 'targets (ratios from this one run):');
   for (const [name, t] of Object.entries(report.targets)) {
     lines.push(`  ${t.met ? '✔' : '✖'} ${name.padEnd(40)} ${pad(t.value, 8)}  (target ${t.target})`);
