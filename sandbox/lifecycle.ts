@@ -174,13 +174,20 @@ export async function execute(sandbox: LaunchedSandbox, input: RunInput, timeout
 const SIGKILLED = 137;
 /** Docker can learn of an OOM kill a moment after the exit itself (seen under load with gVisor). */
 const OOM_REPORT_LAG_MS = 300;
+/** A wedged engine can hang any call; a run's answer must not wait on it forever. */
+const INSPECT_TIMEOUT_MS = 10_000;
 
 /** Docker's State.OOMKilled; an unexplained SIGKILL gets a second look after a short wait. */
 async function wasOomKilled(container: Docker.Container, unexplainedKill: boolean): Promise<boolean> {
-  if ((await container.inspect()).State.OOMKilled) return true;
+  if (await reportsOomKill(container)) return true;
   if (!unexplainedKill) return false;
   await new Promise((resolve) => setTimeout(resolve, OOM_REPORT_LAG_MS));
-  return (await container.inspect()).State.OOMKilled;
+  return reportsOomKill(container);
+}
+
+async function reportsOomKill(container: Docker.Container): Promise<boolean> {
+  const info = await withDeadline(container.inspect(), INSPECT_TIMEOUT_MS, 'Docker did not answer an inspect');
+  return info.State.OOMKilled;
 }
 
 export async function killContainer(container: Docker.Container): Promise<void> {

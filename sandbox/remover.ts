@@ -1,8 +1,10 @@
 import type Docker from 'dockerode';
+import { withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 
 const RETRIES = 24; // with the backoff below: about ten minutes
 const MAX_DELAY_MS = 30_000;
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /**
  * Removes sandbox containers, every one of them: what Docker fails to remove (it was restarting,
@@ -26,7 +28,8 @@ export class Remover {
 
   private async attempt(container: Docker.Container, failures: number): Promise<void> {
     try {
-      await container.remove({ force: true });
+      // A wedged engine can hang a removal forever: give up on this attempt and retry later.
+      await withDeadline(container.remove({ force: true }), ATTEMPT_TIMEOUT_MS, 'Docker did not remove a sandbox');
     } catch (error) {
       if (isGoneError(error)) return;
       if (failures >= RETRIES) return this.onGiveUp(container.id, error);
