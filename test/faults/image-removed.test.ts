@@ -1,0 +1,31 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultImageTag } from '../../sandbox/image/recipe.js';
+import { docker, leftovers, makeRunner } from '../support/sandbox.js';
+
+const TEMP_TAG = 'fault-image-removed';
+const image = `sandpiper-python:${TEMP_TAG}`;
+
+describe('the sandbox image removed underneath a running bot', () => {
+  afterAll(async () => {
+    await docker.getImage(image).remove().catch(() => {});
+  });
+
+  it('finishes what was already started, then answers with a clear error naming the fix', async () => {
+    await docker.getImage(defaultImageTag()).tag({ repo: 'sandpiper-python', tag: TEMP_TAG });
+    const runner = makeRunner('runc', {}, { image, poolSize: 1 });
+    await runner.warmPool!.whenFull();
+
+    await docker.getImage(image).remove();
+
+    // The pre-started member was created before the removal: it still runs.
+    expect(await runner.run({ code: 'print("already started")' })).toMatchObject({ status: 'ok' });
+    // Everything after needs the image: a clear sandbox_error, at once, every time.
+    for (let i = 0; i < 2; i++) {
+      const result = await runner.run({ code: 'print("new")' });
+      expect(result.status).toBe('sandbox_error');
+      expect(result.reason).toBe(`the sandbox image ${image} is missing: run \`npx sandpiper image build\``);
+    }
+    await runner.close();
+    expect(await leftovers(runner)).toEqual([]);
+  });
+});
