@@ -7,13 +7,13 @@ import { SECCOMP_PROFILE_JSON } from './seccomp.js';
 const MIB = 1024 * 1024;
 
 /** The unprivileged uid:gid every run gets ("nobody" in Debian-based images). */
-export const SANDBOX_USER = '65534:65534';
+export const CONTAINER_USER = '65534:65534';
 
 /**
  * The only environment a sandbox sees: an explicit allowlist, never the bot's own environment,
  * so tokens and secrets cannot reach user code.
  */
-export const SANDBOX_ENV: readonly string[] = [
+export const CONTAINER_ENV: readonly string[] = [
   'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   'HOME=/tmp',
   'LANG=C.UTF-8',
@@ -89,8 +89,8 @@ export function buildContainerSpec({ image, runtime, limits, labels }: SpecInput
     Image: image,
     // Code arrives on stdin (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order.
     Cmd: ['python3', '-u', '-c', BOOTSTRAP_SOURCE],
-    Env: [...SANDBOX_ENV],
-    User: SANDBOX_USER, // never root: without a user namespace, root inside is root on the host
+    Env: [...CONTAINER_ENV],
+    User: CONTAINER_USER, // never root: without a user namespace, root inside is root on the host
     WorkingDir: '/tmp', // the only writable place
     Hostname: 'sandbox', // don't leak the container id
     Labels: labels, // lets the reaper find orphans after a crash

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
 import { SECCOMP_PROFILE_JSON } from '../../sandbox/seccomp.js';
-import { buildContainerSpec, SANDBOX_ENV } from '../../sandbox/spec.js';
+import { buildContainerSpec, CONTAINER_ENV } from '../../sandbox/spec.js';
 
 const spec = buildContainerSpec({ image: 'img', runtime: 'runc', limits: DEFAULT_LIMITS, labels: { a: 'b' } });
 const host = spec.HostConfig!;
@@ -48,8 +48,8 @@ describe('buildContainerSpec', () => {
 
   it('passes an explicit environment, never the bot’s', () => {
     process.env.SANDPIPER_SPEC_SECRET = 'leak';
-    expect(buildContainerSpec({ image: 'i', runtime: 'runc', limits: DEFAULT_LIMITS, labels: {} }).Env).toEqual([...SANDBOX_ENV]);
-    expect(SANDBOX_ENV.join('\n')).not.toMatch(/TOKEN|SECRET|KEY/);
+    expect(buildContainerSpec({ image: 'i', runtime: 'runc', limits: DEFAULT_LIMITS, labels: {} }).Env).toEqual([...CONTAINER_ENV]);
+    expect(CONTAINER_ENV.join('\n')).not.toMatch(/TOKEN|SECRET|KEY/);
     delete process.env.SANDPIPER_SPEC_SECRET;
   });
 

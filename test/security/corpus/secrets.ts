@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { SANDBOX_ENV } from '../../../sandbox/spec.js';
+import { CONTAINER_ENV } from '../../../sandbox/spec.js';
 import { expectOk, lines, py, type AttackClass } from './attack.js';
 
 /**
@@ -10,7 +10,7 @@ export const CANARY = { name: 'SANDPIPER_CANARY_TOKEN', value: 'xoxb-canary-must
 
 /** The environment every sandbox gets: the allowlist, plus the HOSTNAME Docker always adds. */
 const EXPECTED_ENV = JSON.stringify(
-  [...SANDBOX_ENV, 'HOSTNAME=sandbox'].map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort(),
+  [...CONTAINER_ENV, 'HOSTNAME=sandbox'].map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort(),
 );
 
 export const secrets: AttackClass = {
