@@ -8,7 +8,7 @@ import { renderNotice } from '../../src/render.js';
 import type { Reply } from '../../src/reply.js';
 import { newRequestId, type RunRequest, type Trigger } from '../../src/request.js';
 import type { ExtractOptions } from '../../src/snippet.js';
-import { Debouncer } from './debouncer.js';
+import { Debouncer } from '../../src/debouncer.js';
 import { describeSlackError, platformError } from './errors.js';
 import { withHourglass } from './hourglass.js';
 import type { InFlight } from './in-flight.js';

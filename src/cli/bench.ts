@@ -81,7 +81,6 @@ export async function benchCommand(args: string[]): Promise<number> {
     runners.push(runner);
     return runner;
   };
-  const finish = async (runner: SandboxRunner) => runner.close();
 
   const python = await hostPythonExecutable();
   const latency = {} as Record<PathName, LatencySummary>;
@@ -90,7 +89,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     // Warm up Docker's caches and the process's code paths before anything is timed.
     const warm = runnerFor('runc', false);
     for (let i = 0; i < 3; i++) await warm.run({ code: 'print(1)' });
-    await finish(warm);
+    await warm.close();
     rssBefore = rssMb();
 
     progress(`host python3 (${python})`);
@@ -102,7 +101,7 @@ export async function benchCommand(args: string[]): Promise<number> {
         progress(`${runtime} ${pooled ? 'pooled' : 'cold'}`);
         const runner = runnerFor(runtime, pooled);
         latency[`${runtime}_${pooled ? 'pooled' : 'cold'}`] = await sandboxLatency(runner, size.n);
-        await finish(runner);
+        await runner.close();
       }
     }
 
@@ -119,12 +118,12 @@ export async function benchCommand(args: string[]): Promise<number> {
     const evaluatorPooled = await evaluatorLatency(evaluator, evalRunner, size.n);
     progress('fairness: a bystander while 3 users run CPU, memory and fork bombs back to back');
     const underBombs = await latencyUnderBombs(evaluator, size.n);
-    await finish(evalRunner);
+    await evalRunner.close();
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
     const busy = runnerFor('runc', true);
     const rps = Math.round((await throughput(busy, CALLERS, size.throughputRuns)) * 10) / 10;
-    await finish(busy);
+    await busy.close();
     progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
     const ceiling = Math.round((await engineCeiling(docker, config.sandbox.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
 
@@ -139,7 +138,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : table(report));
     return 0;
   } finally {
-    await Promise.all(runners.map(finish));
+    await Promise.all(runners.map((runner) => runner.close()));
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, makeRunner, poolFor, RUNTIME_MODES } from '../support/sandbox.js';
 import { py } from './corpus/attack.js';
+import { DOUBLE_FORKED_DAEMON } from './corpus/processes.js';
 
 /**
  * Cross-run isolation, cold and pooled, on both runtimes: nothing one run does is visible to the
@@ -48,24 +49,7 @@ describe.each(RUNTIME_MODES)('cross-run isolation on %s (%s)', (runtime, mode) =
 
   it('a double-forked daemon, ignoring SIGTERM and SIGHUP, is gone with its file', async () => {
     const { attack, check } = await attackThenCheck(
-      py`
-        import os, signal, time
-        if os.fork() == 0:
-            os.setsid()
-            if os.fork() == 0:
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
-                signal.signal(signal.SIGHUP, signal.SIG_IGN)
-                os.closerange(0, 3)
-                while True:
-                    open("/tmp/daemon.alive", "a").write("x")
-                    time.sleep(0.05)
-            os._exit(0)
-        os.wait()
-        deadline = time.time() + 5
-        while not os.path.exists("/tmp/daemon.alive") and time.time() < deadline:
-            time.sleep(0.05)
-        print("daemon running:", os.path.exists("/tmp/daemon.alive"))
-      `,
+      DOUBLE_FORKED_DAEMON,
       py`
         import os, time
         time.sleep(0.3)  # a surviving daemon would have written by now

@@ -1,7 +1,7 @@
 import { Events, type Message, type PartialMessage } from 'discord.js';
 import { answerMessage } from '../answer.js';
 import type { Bot } from '../bot.js';
-import { Debouncer } from '../debounce.js';
+import { Debouncer } from '../../../src/debouncer.js';
 import { readAsked } from '../read.js';
 
 /**

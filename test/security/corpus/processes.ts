@@ -24,6 +24,27 @@ function roomUnderPidsLimit({ limits }: AttackContext): number {
   return effectivePids(limits, 'runc') - 2;
 }
 
+/** A double-forked, setsid daemon that ignores SIGTERM/SIGHUP/SIGINT and keeps writing a file. */
+export const DOUBLE_FORKED_DAEMON = py`
+        import os, signal, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+                    signal.signal(sig, signal.SIG_IGN)
+                os.closerange(0, 3)
+                while True:
+                    with open("/tmp/daemon.alive", "a") as f:
+                        f.write(f"{time.time()}\n")
+                    time.sleep(0.05)
+            os._exit(0)
+        os.wait()
+        deadline = time.time() + 5
+        while not os.path.exists("/tmp/daemon.alive") and time.time() < deadline:
+            time.sleep(0.05)
+        print("daemon running:", os.path.exists("/tmp/daemon.alive"))
+      `;
+
 export const forkBombs: AttackClass = {
   name: 'fork and thread bombs',
   attacks: [
@@ -211,25 +232,7 @@ export const zombiesAndDaemons: AttackClass = {
     },
     {
       name: 'a setsid daemon ignoring SIGTERM/SIGHUP that keeps writing a file does not outlive the run',
-      code: py`
-        import os, signal, time
-        if os.fork() == 0:
-            os.setsid()
-            if os.fork() == 0:
-                for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-                    signal.signal(sig, signal.SIG_IGN)
-                os.closerange(0, 3)
-                while True:
-                    with open("/tmp/daemon.alive", "a") as f:
-                        f.write(f"{time.time()}\n")
-                    time.sleep(0.05)
-            os._exit(0)
-        os.wait()
-        deadline = time.time() + 5
-        while not os.path.exists("/tmp/daemon.alive") and time.time() < deadline:
-            time.sleep(0.05)
-        print("daemon running:", os.path.exists("/tmp/daemon.alive"))
-      `,
+      code: DOUBLE_FORKED_DAEMON,
       expect: (result) => expectOk(result, 'daemon running: True\n'),
       next: NOTHING_LEFT,
     },

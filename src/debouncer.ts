@@ -1,4 +1,7 @@
-/** Calls back once per key, `delayMs` after the last of a burst of calls (a user editing twice). */
+/**
+ * Calls back once per key, `delayMs` after the last of a burst of calls: a user editing a message
+ * twice in a row gets one re-run. Adapters use it for edits.
+ */
 export class Debouncer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
@@ -6,13 +9,12 @@ export class Debouncer {
 
   schedule(key: string, callback: () => void): void {
     this.cancel(key);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        callback();
-      }, this.delayMs),
-    );
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      callback();
+    }, this.delayMs);
+    timer.unref(); // a pending edit never keeps a stopping bot alive
+    this.timers.set(key, timer);
   }
 
   cancel(key: string): void {
