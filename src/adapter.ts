@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Evaluator } from './evaluator.js';
 import type { Logger } from './log.js';
+import type { PlatformName } from './platforms.js';
 
 /** What every platform adapter gets from the core. */
 export interface AdapterContext {
@@ -11,11 +12,15 @@ export interface AdapterContext {
 
 /** A started adapter. */
 export interface RunningAdapter {
-  readonly name: string;
+  readonly name: PlatformName;
   /** Settles when the adapter has nothing left to do by itself (the console at end of input). */
   readonly finished?: Promise<void>;
-  /** Stops taking new requests; requests already accepted still get their reply. */
-  stop(): Promise<void>;
+  /**
+   * Stops: waits at most `graceMs` for accepted requests to get their replies (the core's
+   * evaluator, closed at the same time, answers newcomers "restarting"), then stops listening and
+   * disconnects, also within a deadline. Never rejects.
+   */
+  stop(graceMs: number): Promise<void>;
 }
 
 /** What an adapter module (adapters/<name>/index.ts) exports. */

@@ -1,5 +1,5 @@
-import type { RunResult } from '../sandbox/result.js';
 import { refuseCode, type RunInput } from '../sandbox/request.js';
+import { sandboxError, type RunResult } from '../sandbox/result.js';
 import type { RunLimiter, Refusal } from './limiter.js';
 import type { Logger } from './log.js';
 import type { PlatformProfile } from './platforms.js';
@@ -7,9 +7,9 @@ import { renderNotice, renderResult, type RenderLimits } from './render.js';
 import type { Reply } from './reply.js';
 import type { RunRequest } from './request.js';
 
-/** What the evaluator needs from the sandbox: the runner, or a fake in platform tests. */
+/** What the evaluator needs from the sandbox: the Sandbox, or a fake in platform tests. */
 export interface SandboxPort {
-  run(input: RunInput): Promise<RunResult>;
+  run(input: RunInput, options?: { requestId?: string; signal?: AbortSignal }): Promise<RunResult>;
 }
 
 export interface EvaluatorDeps {
@@ -19,6 +19,22 @@ export interface EvaluatorDeps {
   limits: RenderLimits;
   maxCodeBytes: number;
   log: Logger;
+}
+
+/**
+ * "Working on it", as a platform shows it (⏳ on the message, "thinking…", a line in the
+ * terminal). Shown only once the run is admitted, so a refusal never follows it; hidden before
+ * the reply is returned. A failure to show or hide it never affects the run.
+ */
+export interface Indicator {
+  show(): Promise<void>;
+  hide(): Promise<void>;
+}
+
+export interface EvaluateOptions {
+  indicator?: Indicator;
+  /** Cancels the run (the terminal's Ctrl-C): a waiting run is dropped, a running one is killed. */
+  signal?: AbortSignal;
 }
 
 export function refusalMessage(refusal: Refusal): string {
@@ -31,21 +47,27 @@ export function refusalMessage(refusal: Refusal): string {
     case 'busy':
       return `Sandpiper is busy right now. ${wait}`;
     case 'stopping':
-      return 'Sandpiper is restarting. Try again in a minute.';
+      return RESTARTING;
   }
 }
+
+const RESTARTING = 'Sandpiper is restarting. Try again in a minute.';
 
 /**
  * RunRequest → limiter → sandbox → Reply: the pipeline every platform shares. Every request gets
  * exactly one Reply, whatever happens (refusals and internal errors included); it never throws.
  */
 export class Evaluator {
+  /** Aborted when a stop's grace period is over: runs still going are cut. */
+  private readonly shutdown = new AbortController();
+
   constructor(private readonly deps: EvaluatorDeps) {}
 
-  async evaluate(request: RunRequest, profile: PlatformProfile): Promise<Reply> {
+  async evaluate(request: RunRequest, profile: PlatformProfile, options: EvaluateOptions = {}): Promise<Reply> {
     const { log } = this.deps;
     const context = { request: request.id, platform: request.platform, user: request.user, trigger: request.trigger };
     const startedAt = performance.now();
+    let shown: Promise<void> | undefined;
     try {
       log.debug({ ...context, code: request.code, stdin: request.stdin }, 'run requested');
       const tooBig = refuseCode(request.code, this.deps.maxCodeBytes);
@@ -53,15 +75,20 @@ export class Evaluator {
         log.info({ ...context, refused: 'code_size' }, 'run refused');
         return renderNotice(`Not run: ${tooBig}.`, profile);
       }
+      const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
       const input: RunInput = { code: request.code, ...(request.stdin ? { stdin: request.stdin } : {}) };
-      const admission = await this.deps.limiter.schedule(`${request.platform}:${request.user}`, () =>
-        this.deps.sandbox.run(input),
-      );
+      const run = () => (signal.aborted ? Promise.resolve(notStarted()) : this.deps.sandbox.run(input, { requestId: request.id, signal }));
+      const admitted = () => {
+        shown = options.indicator?.show().catch((error: unknown) => log.debug({ ...context, err: error }, 'could not show the indicator'));
+      };
+      // A run cancelled while it waits for its turn is answered at once; its turn then runs nothing.
+      const admission = await untilAborted(this.deps.limiter.schedule(`${request.platform}:${request.user}`, run, admitted), signal);
+      if (!admission) return await this.finish(renderResult(this.explained(notStarted()), profile, this.deps.limits), shown, options);
       if (!admission.admitted) {
         log.info({ ...context, refused: admission.reason, retryAfterS: admission.retryAfterS }, 'run refused');
         return renderNotice(refusalMessage(admission), profile);
       }
-      const result = admission.value;
+      const result = this.explained(admission.value);
       log.info(
         {
           ...context,
@@ -73,15 +100,53 @@ export class Evaluator {
         },
         'run finished',
       );
-      return renderResult(result, profile, this.deps.limits);
+      return await this.finish(renderResult(result, profile, this.deps.limits), shown, options);
     } catch (error) {
       log.error({ ...context, err: error }, 'run failed inside Sandpiper');
-      return renderNotice('Something went wrong on our side, so the code was not run. Try again.', profile);
+      return this.finish(renderNotice('Something went wrong on our side, so the code was not run. Try again.', profile), shown, options);
     }
   }
 
-  /** Stops taking runs: waiting ones are answered "restarting", running ones finish. */
-  async close(): Promise<void> {
-    await this.deps.limiter.stop();
+  /**
+   * Stops taking runs: waiting ones are answered "restarting" at once, running ones may finish
+   * within `graceMs` and are cut after it. Resolves when no run is left.
+   */
+  async close(graceMs = Infinity): Promise<void> {
+    const timer = Number.isFinite(graceMs) ? setTimeout(() => this.shutdown.abort(new Error(RESTARTING)), graceMs) : undefined;
+    try {
+      await this.deps.limiter.stop();
+    } finally {
+      clearTimeout(timer);
+    }
   }
+
+  /** A run cut by a stop says so: the user didn't cancel it. */
+  private explained(result: RunResult): RunResult {
+    return result.status === 'cancelled' && this.shutdown.signal.aborted ? { ...result, reason: RESTARTING } : result;
+  }
+
+  /** The indicator goes before the reply does. */
+  private async finish(reply: Reply, shown: Promise<void> | undefined, options: EvaluateOptions): Promise<Reply> {
+    if (shown) {
+      await shown;
+      await options.indicator?.hide().catch((error: unknown) => this.deps.log.debug({ err: error }, 'could not hide the indicator'));
+    }
+    return reply;
+  }
+}
+
+/** The admission, or undefined if `signal` aborts first. */
+function untilAborted<T>(admission: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    admission.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** A run cancelled while it waited for its turn: nothing ran. */
+function notStarted(): RunResult {
+  const { reason: _none, ...result } = sandboxError('');
+  return { ...result, status: 'cancelled' };
 }

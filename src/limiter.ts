@@ -4,9 +4,10 @@ import Bottleneck from 'bottleneck';
  * Who may run what, when. Two Bottleneck layers, chained:
  * - per user (a Group keyed `platform:user`): one run at a time, a short queue, and a reservoir of
  *   runs per minute, so no one can monopolise the sandboxes;
- * - global: at most `concurrency` sandboxes at once, with its own queue cap.
- * Overflow is refused at once with a retry hint, never queued indefinitely. Passing Bottleneck
- * `clustering` options (e.g. a Redis datastore) shares the limits between bot processes.
+ * - global: at most `concurrency` sandboxes at once.
+ * Queue caps are checked at admission, so overflow is refused at once with a retry hint (never
+ * queued indefinitely), and a run once admitted is never dropped afterwards. The limits hold
+ * within one bot process.
  */
 export interface LimiterSettings {
   /** Runs a user may start per minute. */
@@ -37,24 +38,16 @@ export class RunLimiter {
   /** When each user's limiter was made: its reservoir refills a whole number of minutes later. */
   private readonly userEpochs = new Map<string, number>();
   private stopping = false;
+  /** Runs accepted and not yet finished, all users together (running and waiting). */
+  private pending = 0;
 
-  constructor(
-    private readonly settings: LimiterSettings,
-    clustering: Bottleneck.ConstructorOptions = {},
-  ) {
-    this.global = new Bottleneck({
-      ...clustering,
-      id: 'sandpiper-global',
-      maxConcurrent: settings.concurrency,
-      highWater: settings.queue,
-      strategy: Bottleneck.strategy.OVERFLOW,
-    });
+  constructor(private readonly settings: LimiterSettings) {
+    // No highWater here: the global queue is capped at admission (see check()), so a run once
+    // accepted is never dropped later, after the user was shown it is waiting.
+    this.global = new Bottleneck({ id: 'sandpiper-global', maxConcurrent: settings.concurrency });
     this.users = new Bottleneck.Group({
-      ...clustering,
       id: 'sandpiper-user',
-      maxConcurrent: 1,
-      highWater: settings.userQueue,
-      strategy: Bottleneck.strategy.OVERFLOW,
+      maxConcurrent: 1, // the queue's length is capped at admission, like the global one
       reservoir: settings.userRunsPerMinute,
       reservoirRefreshAmount: settings.userRunsPerMinute,
       reservoirRefreshInterval: MINUTE_MS,
@@ -67,26 +60,31 @@ export class RunLimiter {
     });
   }
 
-  /** Runs `job` for `key` (`platform:user`) when the limits allow, or says at once why not. */
-  async schedule<T>(key: string, job: () => Promise<T>): Promise<Admission<T>> {
-    if (this.stopping) return { admitted: false, reason: 'stopping', retryAfterS: 30 };
+  /**
+   * Runs `job` for `key` (`platform:user`) when the limits allow, or says at once why not.
+   * `accepted` is called as soon as the run is admitted (before it waits for its turn), so a
+   * "working" indicator never shows before a refusal.
+   */
+  async schedule<T>(key: string, job: () => Promise<T>, accepted?: () => void): Promise<Admission<T>> {
+    if (this.stopping) return this.stoppingRefusal();
     const user = this.users.key(key);
-    const refusal = await this.check(key, user);
+    const reservoir = await user.currentReservoir();
+    if (this.stopping) return this.stoppingRefusal();
+    // From here to user.schedule() nothing awaits: the counts read are the counts acted on.
+    const refusal = this.check(key, user, reservoir);
     if (refusal) return { admitted: false, ...refusal };
+    this.pending++;
+    const scheduled = user.schedule(job);
+    accepted?.();
     try {
-      return { admitted: true, value: await user.schedule(job) };
+      return { admitted: true, value: await scheduled };
     } catch (error) {
       if (!(error instanceof Bottleneck.BottleneckError)) throw error;
-      if (this.stopping) return { admitted: false, reason: 'stopping', retryAfterS: 30 };
-      // Dropped by a highWater mark after all: another request won the race for the last slot.
-      return { admitted: false, ...((await this.check(key, user)) ?? this.busy()) };
+      // Bottleneck drops queued jobs only when stopping (dropWaitingJobs).
+      return this.stoppingRefusal();
+    } finally {
+      this.pending--;
     }
-  }
-
-  /** Whether `key` has anything running or waiting. */
-  isBusy(key: string): boolean {
-    const counts = this.users.key(key).counts();
-    return counts.RECEIVED + counts.QUEUED + counts.RUNNING + counts.EXECUTING > 0;
   }
 
   /** Refuses new work, drops what is waiting (its callers get `stopping`), lets running jobs end. */
@@ -97,20 +95,22 @@ export class RunLimiter {
     await this.global.stop(options);
   }
 
-  private async check(key: string, user: Bottleneck): Promise<Refusal | null> {
+  private check(key: string, user: Bottleneck, reservoir: number | null): Refusal | null {
     const counts = user.counts();
     const waiting = counts.RECEIVED + counts.QUEUED;
     const active = counts.RUNNING + counts.EXECUTING;
     if (waiting + active >= 1 + this.settings.userQueue) {
       return { reason: 'user_queue', retryAfterS: this.settings.runSeconds * (waiting + active) };
     }
-    const reservoir = await user.currentReservoir();
     if (reservoir !== null && reservoir - waiting <= 0) {
       return { reason: 'user_rate', retryAfterS: this.secondsUntilRefill(key) };
     }
-    const global = this.global.counts();
-    if (global.QUEUED >= this.settings.queue) return this.busy();
+    if (this.pending >= this.settings.concurrency + this.settings.queue) return this.busy();
     return null;
+  }
+
+  private stoppingRefusal(): Admission<never> {
+    return { admitted: false, reason: 'stopping', retryAfterS: 30 };
   }
 
   private busy(): Refusal {

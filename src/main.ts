@@ -4,15 +4,24 @@ import { Evaluator } from './evaluator.js';
 import { RunLimiter } from './limiter.js';
 import { createLogger, type Logger } from './log.js';
 import type { PlatformName } from './platforms.js';
-import { openSandbox, type Sandbox } from './sandbox.js';
-import { describeDockerError, errorDetail } from '../sandbox/docker-errors.js';
-import { ensureImage } from '../sandbox/image/ensure.js';
-import { reapOrphans, startReaper, type Reaper } from '../sandbox/reaper.js';
+import { openSandbox } from './sandbox.js';
+import { withDeadline } from '../sandbox/deadline.js';
 
-const REAP_EVERY_MS = 60_000;
+/** How long an adapter may take to connect before start-up gives up on it. */
+const ADAPTER_START_MS = 60_000;
+/** After the runs' grace period, how long replies may still take to be posted. */
+const POSTING_GRACE_MS = 5_000;
+/** What a stop may take beyond the run timeout, whatever the platforms and Docker do. */
+const STOP_SLACK_MS = 20_000;
+
+const ADAPTER_LABELS: Readonly<Record<PlatformName, string>> = {
+  discord: 'the Discord adapter',
+  slack: 'the Slack adapter',
+  console: 'the terminal chat',
+};
 
 /**
- * Adapters are loaded by name (src/ never imports adapters/ statically: DESIGN.md §1).
+ * Adapters are loaded by name: src/ never imports adapters/ statically (docs/architecture.md).
  * Each adapters/<name>/index.ts exports `start`.
  */
 async function loadAdapter(name: PlatformName): Promise<AdapterModule> {
@@ -24,76 +33,94 @@ function logLevelFor(config: Config): string {
   return config.logLevel ?? (config.adapters.every((name) => name === 'console') ? 'warn' : 'info');
 }
 
-export interface Bot {
-  /** Settles when the bot stopped: after a signal, or when every adapter finished by itself. */
+/** Start-up failed; `part` names what failed ("the Discord adapter"), and everything opened was closed. */
+export class StartError extends Error {
+  override name = 'StartError';
+
+  constructor(
+    readonly part: string,
+    cause: unknown,
+  ) {
+    super(`could not start ${part}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export interface RunningBot {
+  /** Settles when the bot stopped: after stop(), or when every adapter finished by itself. */
   readonly stopped: Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops within a bounded time (the run timeout plus a few seconds), whatever the platforms and
+   * Docker do: intake first, then waiting runs are answered "restarting", running ones finish or
+   * are cut, replies are posted, containers are removed. Resolves true if everything finished in
+   * time, false if the deadline cut something short (the caller should then exit anyway).
+   */
+  stop(): Promise<boolean>;
 }
 
 /**
- * Starts Sandpiper: config → logger → sandbox (orphans reaped, image built if missing) → limiter →
- * evaluator → adapters. Stops cleanly: intake first, then waiting runs are answered, running
- * ones finish, containers are removed.
+ * Starts Sandpiper: sandbox (orphans reaped, image built if missing, pool) → limiter → evaluator
+ * → adapters. If any part fails to start, what was started is closed again and a StartError
+ * names the part.
  */
-export async function startBot(config: Config = loadConfig(), log: Logger = createLogger(logLevelFor(config))): Promise<Bot> {
+export async function startBot(config: Config = loadConfig(), log: Logger = createLogger(logLevelFor(config))): Promise<RunningBot> {
+  const runMs = config.sandbox.limits.timeoutS * 1000;
   const sandbox = openSandbox(config.sandbox, log);
-  const reaper = await prepareSandbox(sandbox, config, log);
-  const limiter = new RunLimiter(config.limiter);
   const evaluator = new Evaluator({
-    sandbox: sandbox.runner,
-    limiter,
+    sandbox,
+    limiter: new RunLimiter(config.limiter),
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
     log,
   });
   const adapters: RunningAdapter[] = [];
-  for (const name of config.adapters) {
-    const adapter = await (await loadAdapter(name)).start({ evaluator, config, log: log.child({ adapter: name }) });
-    adapters.push(adapter);
-    log.info({ adapter: name }, 'adapter started');
+
+  const close = async (): Promise<void> => {
+    log.info('stopping');
+    // Waiting runs are refused at once ("restarting"), running ones get the run timeout and are
+    // cut after it, and the adapters post what is left, then disconnect.
+    const adaptersStopped = adapters.map((adapter) => adapter.stop(runMs + POSTING_GRACE_MS));
+    await evaluator.close(runMs);
+    await Promise.allSettled(adaptersStopped);
+    await sandbox.close();
+    log.info('stopped');
+  };
+
+  try {
+    await sandbox.ready;
+    for (const name of config.adapters) {
+      const context = { evaluator, config, log: log.child({ adapter: name }) };
+      const label = ADAPTER_LABELS[name];
+      const started = loadAdapter(name).then((adapter) => adapter.start(context));
+      try {
+        adapters.push(await withDeadline(started, ADAPTER_START_MS, `it did not connect within ${ADAPTER_START_MS / 1000} s`));
+      } catch (error) {
+        // One that connects after the deadline is stopped at once: it must not keep answering.
+        void started.then((adapter) => adapter.stop(0), () => {});
+        throw new StartError(label, error);
+      }
+      log.info({ adapter: name }, 'adapter started');
+    }
+  } catch (error) {
+    log.error({ reason: error instanceof Error ? error.message : String(error) }, 'start-up failed: closing what was started');
+    await withDeadline(close(), runMs + STOP_SLACK_MS, 'closing took too long').catch(() => {});
+    throw error instanceof StartError ? error : new StartError('the sandbox', error);
   }
 
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
-  let stopping: Promise<void> | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'signal received');
-    void stop();
-  };
+  let stopping: Promise<boolean> | undefined;
   const stop = () =>
-    (stopping ??= (async () => {
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      log.info('stopping');
-      await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-      await evaluator.close();
-      reaper.stop();
-      await sandbox.close();
-      log.info('stopped');
-      markStopped();
-    })());
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    (stopping ??= withDeadline(close(), runMs + STOP_SLACK_MS, 'the stop took too long')
+      .then(
+        () => true,
+        (error: unknown) => {
+          log.error({ reason: error instanceof Error ? error.message : String(error) }, 'could not stop cleanly: leaving the rest to the reaper');
+          return false;
+        },
+      )
+      .finally(markStopped));
   // Adapters that can finish by themselves (the console at end of input) end the bot with them.
   const finishers = adapters.map((adapter) => adapter.finished);
   if (finishers.every((finished) => finished)) void Promise.allSettled(finishers).then(stop);
   return { stopped, stop };
-}
-
-/**
- * Before the first run: remove what a crashed earlier run left behind, and make sure the image is
- * there. Neither failure stops the bot: runs then answer with a clear sandbox_error instead.
- */
-async function prepareSandbox(sandbox: Sandbox, config: Config, log: Logger): Promise<Reaper> {
-  const { runner, docker } = sandbox;
-  try {
-    const reaped = await reapOrphans(docker, runner.instance);
-    if (reaped) log.warn({ reaped }, 'removed sandboxes left by an earlier run');
-    await ensureImage(docker, config.sandbox.image, (line) => log.warn(line));
-  } catch (error) {
-    const reason = describeDockerError(error, config.sandbox) ?? errorDetail(error);
-    log.error({ reason }, 'the sandbox is not ready: runs will fail until this is fixed');
-  }
-  return startReaper(docker, runner.instance, REAP_EVERY_MS, (error, reaped) => {
-    if (error) log.warn({ reason: errorDetail(error) }, 'could not sweep for orphaned sandboxes');
-    else if (reaped) log.warn({ reaped }, 'removed orphaned sandboxes');
-  });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RunIntake } from './intake.js';
 import type { PlatformName } from './platforms.js';
 
 /** How a run was asked for; logged, and lets adapters treat re-runs differently. */
@@ -11,7 +12,7 @@ export type Trigger =
   | 'button' // "Run again"
   | 'console'; // the terminal chat
 
-/** One request to run code, from any platform (core input; see DESIGN.md §2). */
+/** One request to run code, from any platform (the core's input). */
 export interface RunRequest {
   /** Unique per request: ties log lines together. */
   id: string;
@@ -27,6 +28,15 @@ export interface RunRequest {
   stdin?: string;
 }
 
-export function newRequestId(): string {
-  return randomUUID();
+/** Who asked, where and how: a RunRequest without its id and code. */
+export type Asker = Pick<RunRequest, 'platform' | 'user' | 'channel' | 'messageId' | 'trigger'>;
+
+/** The one way a RunRequest is made, on every platform. */
+export function runRequest(asker: Asker, { code, stdin }: RunIntake): RunRequest {
+  return {
+    id: randomUUID(),
+    ...asker,
+    code,
+    ...(stdin === undefined ? {} : { stdin }),
+  };
 }
