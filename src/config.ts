@@ -2,60 +2,75 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { defaultImageTag } from '../sandbox/image/recipe.js';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxRuntime } from '../sandbox/limits.js';
+import { strayVariables } from './config-names.js';
 import type { LimiterSettings } from './limiter.js';
 import type { PlatformName } from './platforms.js';
 
 /**
  * Configuration comes from environment variables only (a .env file is loaded into the environment
  * by the CLI when present). Every variable is documented in .env.example; every default works with
- * no .env at all.
+ * no .env at all. A bad value is reported with the value itself and what was expected; a name that
+ * looks like a setting but isn't one is reported too (config-names.ts).
  */
 
-const number = (min: number, max: number) => z.coerce.number().min(min).max(max);
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Digits, with an optional fraction: no sign, exponent, hex or surrounding spaces. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+const WHOLE = /^\d+$/;
+
+/** A number read strictly; `what` says what is expected ("a number of seconds") in the error. */
+function numberIn(what: string, min: number, max: number, pattern: RegExp) {
+  return z
+    .string()
+    .refine((text) => pattern.test(text) && Number(text) >= min && Number(text) <= max, `expected ${what} between ${min} and ${max}`)
+    .transform(Number);
+}
+const decimal = (what: string, min: number, max: number) => numberIn(what, min, max, DECIMAL);
+const whole = (what: string, min: number, max: number) => numberIn(what, min, max, WHOLE);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
 const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false (or 1/0, yes/no, on/off)' })
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
 /** A comma-separated list of ids; empty means "no restriction". */
 const idList = z
   .string()
   .default('')
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean));
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const EnvSchema = z.object({
   SANDBOX_IMAGE: z.string().trim().optional(),
-  SANDBOX_RUNTIME: z.enum(['runc', 'runsc']).default('runc'),
-  SANDBOX_TIMEOUT_S: number(0.1, 600).default(DEFAULT_LIMITS.timeoutS),
-  SANDBOX_MEMORY_MB: integer(16, 65_536).default(DEFAULT_LIMITS.memoryMb),
-  SANDBOX_PIDS: integer(8, 65_536).default(DEFAULT_LIMITS.pids),
-  SANDBOX_CPUS: number(0.01, 256).default(DEFAULT_LIMITS.cpus),
-  SANDBOX_TMPFS_MB: integer(1, 65_536).default(DEFAULT_LIMITS.tmpfsMb),
-  SANDBOX_OUTPUT_KB: integer(1, 65_536).default(DEFAULT_LIMITS.outputKb),
-  SANDBOX_MAX_CODE_KB: integer(1, 16_384).default(64),
-  SANDBOX_POOL_SIZE: integer(0, 256).default(4),
-  LIMIT_USER_RUNS_PER_MINUTE: integer(1, 10_000).default(10),
-  LIMIT_USER_QUEUE: integer(0, 1_000).default(2),
+  SANDBOX_RUNTIME: z.enum(['runc', 'runsc'], { error: 'expected runc or runsc' }).default('runc'),
+  SANDBOX_TIMEOUT_S: decimal('a number of seconds', 0.1, 600).default(DEFAULT_LIMITS.timeoutS),
+  SANDBOX_MEMORY_MB: whole('a whole number of MiB', 16, 65_536).default(DEFAULT_LIMITS.memoryMb),
+  SANDBOX_PIDS: whole('a whole number of processes', 8, 65_536).default(DEFAULT_LIMITS.pids),
+  SANDBOX_CPUS: decimal('a number of CPUs', 0.01, 256).default(DEFAULT_LIMITS.cpus),
+  SANDBOX_TMPFS_MB: whole('a whole number of MiB', 1, 65_536).default(DEFAULT_LIMITS.tmpfsMb),
+  SANDBOX_OUTPUT_KB: whole('a whole number of KiB', 1, 65_536).default(DEFAULT_LIMITS.outputKb),
+  SANDBOX_MAX_CODE_KB: whole('a whole number of KiB', 1, 16_384).default(64),
+  SANDBOX_POOL_SIZE: whole('a whole number of sandboxes', 0, 256).default(4),
+  LIMIT_USER_RUNS_PER_MINUTE: whole('a whole number of runs', 1, 10_000).default(10),
+  LIMIT_USER_QUEUE: whole('a whole number of runs', 0, 1_000).default(2),
   // Each sandbox gets a CPU share, but a trivial run mostly waits on Docker: two per core.
-  LIMIT_CONCURRENCY: integer(1, 1_000).default(2 * availableParallelism()),
-  LIMIT_QUEUE: integer(0, 100_000).default(50),
+  LIMIT_CONCURRENCY: whole('a whole number of sandboxes', 1, 1_000).default(2 * availableParallelism()),
+  LIMIT_QUEUE: whole('a whole number of runs', 0, 100_000).default(50),
   DISCORD_TOKEN: z.string().trim().optional(),
-  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d+$/, 'a numeric application id').optional(),
-  DISCORD_API_URL: z.url().default('https://discord.com/api'),
+  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d+$/, 'expected the numeric application id').optional(),
+  DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
   DISCORD_PREFIX: z.string().trim().min(1).default('!run'),
   DISCORD_RUN_EMOJI: z.string().trim().min(1).default('▶️'),
   DISCORD_DMS: flag.default(true),
   DISCORD_GUILDS: idList,
   DISCORD_CHANNELS: idList,
-  DISCORD_EDIT_WINDOW_S: integer(0, 86_400).default(600),
+  DISCORD_EDIT_WINDOW_S: whole('a whole number of seconds', 0, 86_400).default(600),
   SLACK_BOT_TOKEN: z.string().trim().optional(),
   SLACK_APP_TOKEN: z.string().trim().optional(),
   SLACK_SIGNING_SECRET: z.string().trim().optional(),
-  SLACK_PORT: integer(0, 65_535).default(3000),
-  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  SLACK_PORT: whole('a port number', 0, 65_535).default(3000),
+  SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
   SLACK_RUN_REACTION: z.string().trim().min(1).default('arrow_forward'),
-  SLACK_EDIT_WINDOW_S: integer(0, 86_400).default(600),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SLACK_EDIT_WINDOW_S: whole('a whole number of seconds', 0, 86_400).default(600),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
 });
 
 export type LogLevel = NonNullable<z.infer<typeof EnvSchema>['LOG_LEVEL']>;
@@ -108,6 +123,8 @@ export interface Config {
   adapters: PlatformName[];
   /** LOG_LEVEL, when set; otherwise the caller picks (the console chat keeps logs quiet). */
   logLevel: LogLevel | undefined;
+  /** Variables that look like settings but aren't, ignored (strayVariables): worth telling the operator. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -121,11 +138,19 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
+/** `SANDBOX_TIMEOUT_S="abc": expected …`: the value is echoed, so a stray space or quote shows. */
+function describeIssue(issue: z.core.$ZodIssue, values: Record<string, string>): string {
+  const name = String(issue.path[0]);
+  return `${name}=${JSON.stringify(values[name])}: ${issue.message}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  const values = withoutEmpty(env);
+  const stray = strayVariables(Object.keys(values), CONFIG_VARIABLES);
+  const parsed = EnvSchema.safeParse(values);
+  const problems = [...stray.errors, ...(parsed.error?.issues.map((issue) => describeIssue(issue, values)) ?? [])];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   }
   const e = parsed.data;
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
@@ -186,5 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack,
     adapters: platforms.length ? platforms : ['console'],
     logLevel: e.LOG_LEVEL,
+    warnings: stray.warnings,
   };
 }

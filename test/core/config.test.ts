@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       poolSize: 4,
     });
     expect(config.logLevel).toBeUndefined();
+    expect(config.warnings).toEqual([]);
     expect(config.adapters).toEqual(['console']);
     expect(config.limiter).toMatchObject({ userRunsPerMinute: 10, userQueue: 2, queue: 50, runSeconds: 6 });
     expect(config.limiter.concurrency).toBeGreaterThanOrEqual(2);
@@ -51,6 +52,92 @@ describe('loadConfig', () => {
     const load = () => loadConfig({ SANDBOX_RUNTIME: 'kata', SANDBOX_MEMORY_MB: 'lots', SANDBOX_PIDS: '-1' });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/SANDBOX_RUNTIME[\s\S]*SANDBOX_MEMORY_MB[\s\S]*SANDBOX_PIDS/);
+  });
+});
+
+/** The message loadConfig throws for these variables (fails the test when it doesn't throw). */
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('bad values', () => {
+  it('are echoed, with what was expected instead', () => {
+    expect(configError({ SANDBOX_TIMEOUT_S: 'abc' })).toContain(
+      'SANDBOX_TIMEOUT_S="abc": expected a number of seconds between 0.1 and 600',
+    );
+    expect(configError({ SANDBOX_MEMORY_MB: '1.5' })).toContain(
+      'SANDBOX_MEMORY_MB="1.5": expected a whole number of MiB between 16 and 65536',
+    );
+    expect(configError({ SANDBOX_RUNTIME: 'kata' })).toContain('SANDBOX_RUNTIME="kata": expected runc or runsc');
+    expect(configError({ DISCORD_DMS: 'maybe' })).toContain('DISCORD_DMS="maybe": expected true or false');
+    expect(configError({ SLACK_API_URL: 'ftp://example.com' })).toContain(
+      'SLACK_API_URL="ftp://example.com": expected an http:// or https:// URL',
+    );
+    expect(configError({ LOG_LEVEL: 'verbose' })).toContain('LOG_LEVEL="verbose": expected one of fatal, error, warn');
+  });
+
+  it('take numbers only as plain decimals: no hex, exponent, sign or spaces', () => {
+    for (const text of ['0x10', '1e3', ' 5 ', '5 ', '+5', '-1', '5s', '.5', '5.', 'Infinity', '1_000']) {
+      expect(configError({ SANDBOX_TIMEOUT_S: text })).toContain(`SANDBOX_TIMEOUT_S=${JSON.stringify(text)}: expected`);
+    }
+    expect(loadConfig({ SANDBOX_TIMEOUT_S: '0.1' }).sandbox.limits.timeoutS).toBe(0.1);
+    expect(loadConfig({ SANDBOX_TIMEOUT_S: '600' }).sandbox.limits.timeoutS).toBe(600);
+    expect(loadConfig({ SANDBOX_TIMEOUT_S: '007.50' }).sandbox.limits.timeoutS).toBe(7.5);
+  });
+
+  it('are refused just outside their range', () => {
+    expect(configError({ SANDBOX_TIMEOUT_S: '600.01' })).toContain('between 0.1 and 600');
+    expect(configError({ SANDBOX_TIMEOUT_S: '0.09' })).toContain('between 0.1 and 600');
+    expect(configError({ SANDBOX_PIDS: '7' })).toContain('SANDBOX_PIDS="7": expected a whole number of processes between 8 and 65536');
+  });
+});
+
+describe('misspelled variables', () => {
+  it('are an error under a Sandpiper prefix, with the setting that was probably meant', () => {
+    expect(configError({ SANDBOX_TIMEOUT: '5' })).toContain(
+      'SANDBOX_TIMEOUT is not a Sandpiper setting: did you mean SANDBOX_TIMEOUT_S?',
+    );
+    expect(configError({ SANDBOX_MEMORY: '256' })).toContain('did you mean SANDBOX_MEMORY_MB?'); // unit left out
+    expect(configError({ SANDBOX_RUNTIEM: 'runsc' })).toContain('did you mean SANDBOX_RUNTIME?'); // swapped letters
+    expect(configError({ sandbox_pids: '32' })).toContain('sandbox_pids is not a Sandpiper setting: did you mean SANDBOX_PIDS?');
+    expect(configError({ DISCORD_GUILD: '1' })).toContain('did you mean DISCORD_GUILDS?');
+    expect(configError({ SLACK_APP_TOKN: 'xapp' })).toContain('did you mean SLACK_APP_TOKEN?');
+    expect(configError({ LIMIT_CONCURENCY: '4' })).toContain('did you mean LIMIT_CONCURRENCY?');
+    expect(configError({ LIMIT_USER: '4' })).toContain('did you mean LIMIT_USER_RUNS_PER_MINUTE or LIMIT_USER_QUEUE?');
+  });
+
+  it('are reported together with bad values', () => {
+    const message = configError({ SANDBOX_TIMEOUT: '5', SANDBOX_CPUS: 'all' });
+    expect(message).toMatch(/^invalid configuration:\n {2}SANDBOX_TIMEOUT is not[^\n]*\n {2}SANDBOX_CPUS="all": expected/);
+  });
+
+  it('are only a warning when the name could be another program\'s', () => {
+    const config = loadConfig({
+      LOG_LEVELS: 'debug', // LOG_ is shared with many programs: even a near miss only warns
+      LOG_FORMAT: 'json',
+      SLACK_WEBHOOK_URL: 'https://hooks.example.com/1',
+      DISCORD_BOT_TOKEN: 'another bot',
+      SANDBOX_ID: 'abc', // two edits from SANDBOX_PIDS, but that is all of its two letters
+    });
+    expect(config.warnings).toEqual([
+      'LOG_LEVELS is not a Sandpiper setting (ignored): did you mean LOG_LEVEL?',
+      'LOG_FORMAT is not a Sandpiper setting (ignored); .env.example lists them all',
+      'SLACK_WEBHOOK_URL is not a Sandpiper setting (ignored); .env.example lists them all',
+      'DISCORD_BOT_TOKEN is not a Sandpiper setting (ignored); .env.example lists them all',
+      'SANDBOX_ID is not a Sandpiper setting (ignored); .env.example lists them all',
+    ]);
+    expect(config.logLevel).toBeUndefined();
+  });
+
+  it('leave other variables, and empty ones, alone', () => {
+    const config = loadConfig({ PATH: '/usr/bin', HOME: '/root', CONTAINER_USER: 'x', LOGNAME: 'me', SANDBOX_TIMEOUT: '' });
+    expect(config.warnings).toEqual([]);
   });
 });
 
