@@ -1,13 +1,15 @@
 import { webApi } from '@slack/bolt';
 import type { AdapterContext, RunningAdapter } from '../../src/adapter.js';
-import { Answers } from './answers.js';
+import { Answers } from '../../src/answers.js';
+import { withDeadline } from '../../sandbox/deadline.js';
+import { SLACK } from '../../src/platforms.js';
+import { Work } from '../../src/work.js';
 import { createApp, startApp } from './app.js';
 import { boltLogger } from './bolt-logger.js';
 import { Deduplicator } from './dedup.js';
 import { describeSlackError } from './errors.js';
-import { InFlight } from './in-flight.js';
 import { MessageCache } from './message-cache.js';
-import { ReplyPoster } from './poster.js';
+import { ReplyPoster, type PostedReply } from './poster.js';
 import { registerTriggers } from './triggers.js';
 
 export interface SlackAdapter extends RunningAdapter {
@@ -15,30 +17,24 @@ export interface SlackAdapter extends RunningAdapter {
   readonly port: number | undefined;
 }
 
-/** How long stop() waits for runs still going and replies still being posted. */
-const STOP_GRACE_MS = 30_000;
+/** How long closing the Socket Mode connection or the HTTP server may take. */
+const DISCONNECT_MS = 5_000;
 
 /**
  * The Slack adapter: a Bolt App in Socket Mode (or HTTP mode), its triggers feeding the shared
- * evaluator, and replies posted in the source's thread.
+ * answer pipeline, and replies posted in the source's thread.
  */
 export async function start({ config, evaluator, log }: AdapterContext): Promise<SlackAdapter> {
   const slack = config.slack;
   if (!slack) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN');
   const app = createApp(slack, boltLogger(log.child({ component: 'bolt' })));
   const { client } = app;
-  const inFlight = new InFlight();
+  const work = new Work(log, (error) => ({ reason: describeSlackError(error) }));
   const dedup = new Deduplicator();
-  const answers = new Answers({
-    evaluator,
-    poster: new ReplyPoster(client, log),
-    client,
-    inFlight,
-    log,
-    editWindowMs: slack.editWindowMs,
-  });
+  const poster = new ReplyPoster(client, log);
+  const answers = new Answers<PostedReply>({ evaluator, profile: SLACK, replies: poster, work, log, editWindowMs: slack.editWindowMs });
   app.use(dedup.middleware(log));
-  registerTriggers(app, { answers, cache: new MessageCache(client, log), dedup, runReaction: slack.runReaction });
+  registerTriggers(app, { answers, poster, client, cache: new MessageCache(client, log), dedup, runReaction: slack.runReaction });
   // Handlers catch their own failures; this is the net for whatever Bolt itself reports.
   app.error(async (error) => log.error({ reason: describeSlackError(error) }, 'a Slack handler failed'));
   client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
@@ -50,10 +46,15 @@ export async function start({ config, evaluator, log }: AdapterContext): Promise
   return {
     name: 'slack',
     port,
-    async stop() {
+    async stop(graceMs) {
+      // Requests arriving while replies are still being posted are answered "restarting" by the
+      // (closed) evaluator; pending re-runs on edit are dropped.
       answers.close();
-      if (!(await inFlight.drain(STOP_GRACE_MS))) log.warn('stopping with Slack replies still unposted');
-      await app.stop();
+      if (!(await work.drain(graceMs))) log.warn('stopping with Slack replies still unposted');
+      work.close();
+      await withDeadline(app.stop(), DISCONNECT_MS, 'Slack did not disconnect in time').catch((error: unknown) =>
+        log.warn({ reason: describeSlackError(error) }, 'could not disconnect from Slack cleanly'),
+      );
     },
   };
 }

@@ -1,60 +1,93 @@
-import type { App } from '@slack/bolt';
-import type { Answers } from './answers.js';
+import type { App, RespondFn, webApi } from '@slack/bolt';
+import type { Answers, Ask } from '../../src/answers.js';
+import { interpret } from '../../src/intake.js';
+import type { Trigger } from '../../src/request.js';
+import type { ExtractOptions } from '../../src/snippet.js';
 import type { Deduplicator } from './dedup.js';
+import { hourglass } from './hourglass.js';
 import { toSlackMessage, type MessageCache, type SlackMessage } from './message-cache.js';
+import { typedText } from './message-text.js';
+import type { PostedReply, ReplyPoster } from './poster.js';
+import { privateMessage } from './reply-message.js';
 
 /** The slash command and the message shortcut's callback_id, as declared in manifest.json. */
 export const RUN_COMMAND = '/run';
 export const RUN_SHORTCUT = 'run_python';
 
 export interface TriggerDeps {
-  answers: Answers;
+  answers: Answers<PostedReply>;
+  poster: ReplyPoster;
+  client: webApi.WebClient;
   cache: MessageCache;
   dedup: Deduplicator;
   /** The reaction name (without colons) that runs a message. */
   runReaction: string;
 }
 
+/** A request as Slack delivers it, before it becomes the core's Ask. */
+interface SlackAsk {
+  trigger: Trigger;
+  user: string;
+  channel: string;
+  /** The text holding the code, in Slack's wire format. */
+  text: string;
+  extract: ExtractOptions;
+  /** The message holding the code: the reply goes in its thread, and follows its edits and deletion. */
+  message?: SlackMessage;
+  /** Commands and shortcuts: answers only the asker sees (notices, or a reply the channel refused). */
+  respond?: RespondFn;
+  notes?: string[];
+}
+
 /**
- * Where a message enters: every way to ask for a run becomes an Ask for the same pipeline.
+ * Where a message enters: every way to ask for a run becomes an Ask for the shared pipeline.
  * Commands and shortcuts are acked before anything else (Slack wants the ack within 3 s; events
  * Bolt acks by itself), then the work happens.
  */
-export function registerTriggers(app: App, { answers, cache, dedup, runReaction }: TriggerDeps): void {
+export function registerTriggers(app: App, deps: TriggerDeps): void {
+  const { answers, cache, dedup, runReaction } = deps;
+  const toAsk = (slack: SlackAsk) => askFor(slack, deps);
+
   app.command(RUN_COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    await answers.answer({
-      trigger: 'slash',
-      user: command.user_id,
-      channel: command.channel_id,
-      text: command.text,
-      extract: { explicit: true, raw: true },
-      respond,
-      // Nobody else sees the command, so the result says who ran it.
-      note: `Requested by <@${command.user_id}> with \`${RUN_COMMAND}\``,
-    });
+    answers.answer(
+      toAsk({
+        trigger: 'slash',
+        user: command.user_id,
+        channel: command.channel_id,
+        text: command.text,
+        extract: { explicit: true, raw: true },
+        respond,
+        // Nobody else sees the command, so the result says who ran it.
+        notes: [`Requested by <@${command.user_id}> with \`${RUN_COMMAND}\``],
+      }),
+    );
   });
 
   app.shortcut(RUN_SHORTCUT, async ({ shortcut, ack, respond }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
-    const { message, channel, user } = shortcut;
-    cache.remember(channel.id, message);
-    await answers.answer({
-      trigger: 'context_menu',
-      user: user.id,
-      channel: channel.id,
-      text: message.text ?? '',
-      // Chosen on purpose for this message: with no code block in it, the whole text is the code.
-      extract: { explicit: true, raw: true },
-      source: { ts: message.ts, threadTs: message.thread_ts },
-      respond,
-    });
+    const { channel, user } = shortcut;
+    cache.remember(channel.id, shortcut.message);
+    const message = toSlackMessage(shortcut.message);
+    if (!message) return;
+    answers.answer(
+      toAsk({
+        trigger: 'context_menu',
+        user: user.id,
+        channel: channel.id,
+        text: message.text,
+        // Chosen on purpose for this message: with no code block in it, the whole text is the code.
+        extract: { explicit: true, raw: true },
+        message,
+        respond,
+      }),
+    );
   });
 
   app.event('app_mention', async ({ event }) => {
     if (!event.user || event.bot_id) return; // other bots don't drive this one
-    await answerMessage(event.user, event.channel, { ts: event.ts, text: event.text, threadTs: event.thread_ts });
+    addressed(event.user, event.channel, { ts: event.ts, text: event.text, threadTs: event.thread_ts });
   });
 
   // Every message in the bot's conversations passes here: DMs run; the rest is remembered, so a
@@ -64,7 +97,7 @@ export function registerTriggers(app: App, { answers, cache, dedup, runReaction 
       case undefined:
         cache.remember(event.channel, event);
         if (event.channel_type === 'im' && !event.bot_id) {
-          await answerMessage(event.user, event.channel, { ts: event.ts, text: event.text ?? '', threadTs: event.thread_ts });
+          addressed(event.user, event.channel, { ts: event.ts, text: event.text ?? '', threadTs: event.thread_ts });
         }
         return;
       case 'message_changed': {
@@ -72,7 +105,8 @@ export function registerTriggers(app: App, { answers, cache, dedup, runReaction 
         if ((event.message as { subtype?: string }).subtype === 'tombstone') return deleted(event.channel, event.message.ts);
         cache.remember(event.channel, event.message);
         const edited = toSlackMessage(event.message);
-        if (edited) answers.edited(event.channel, edited);
+        if (!edited) return;
+        answers.edited(sourceKey(event.channel, edited.ts), edited.text);
         return;
       }
       case 'message_deleted':
@@ -85,31 +119,37 @@ export function registerTriggers(app: App, { answers, cache, dedup, runReaction 
     const { channel, ts } = event.item;
     const message = await cache.find(channel, ts);
     if (!message) return;
-    await answers.answer({
-      trigger: 'reaction',
-      user: event.user,
-      channel,
-      text: message.text,
-      extract: { explicit: true },
-      source: { ts, threadTs: message.threadTs },
-    });
+    answers.answer(toAsk({ trigger: 'reaction', user: event.user, channel, text: message.text, extract: { explicit: true }, message }));
   });
 
-  /** A mention or a DM: each message runs once, even when it arrives as both. */
-  async function answerMessage(user: string, channel: string, message: SlackMessage): Promise<void> {
+  /** A mention or a DM (a DM is addressed to the bot): each message runs once, even when it arrives as both. */
+  function addressed(user: string, channel: string, message: SlackMessage): void {
     if (!dedup.first(`message:${channel}/${message.ts}`)) return;
-    await answers.answer({
-      trigger: 'message',
-      user,
-      channel,
-      text: message.text,
-      extract: { explicit: true },
-      source: { ts: message.ts, threadTs: message.threadTs },
-    });
+    answers.answer(toAsk({ trigger: 'message', user, channel, text: message.text, extract: { explicit: true }, message }));
   }
 
   function deleted(channel: string, ts: string): void {
     cache.forget(channel, ts);
-    answers.deleted(channel, ts);
+    answers.deleted(sourceKey(channel, ts));
   }
+}
+
+/** The core's Ask for a Slack request: replies go in the message's thread (a /run result: the channel). */
+function askFor(slack: SlackAsk, { poster, client }: TriggerDeps): Ask<PostedReply> {
+  const { trigger, user, channel, text, message, respond } = slack;
+  const target = { channel, threadTs: message ? (message.threadTs ?? message.ts) : undefined, notes: slack.notes ?? [] };
+  return {
+    trigger,
+    user,
+    channel,
+    text,
+    read: (wire) => interpret(typedText(wire), slack.extract),
+    ...(message ? { source: sourceKey(channel, message.ts), messageId: message.ts, indicator: hourglass(client, { channel, ts: message.ts }) } : {}),
+    post: (reply) => poster.post(target, reply, respond),
+    ...(respond ? { tell: async (reply) => void (await respond(privateMessage(reply))) } : {}),
+  };
+}
+
+function sourceKey(channel: string, ts: string): string {
+  return `${channel}/${ts}`;
 }

@@ -18,6 +18,7 @@ export const echo: FakeRun = ({ code }) => ({ output: `ran ${code}\n` });
 export interface SlackBot {
   fake: FakeSlack;
   adapter: SlackAdapter;
+  evaluator: Evaluator;
   /** The fake sandbox (unused when a real one was given). */
   sandbox: FakeSandbox;
   /** HTTP mode: where Slack's requests go. */
@@ -32,8 +33,12 @@ export interface SlackBot {
   replies(): ReturnType<FakeSlack['store']['all']>;
   /** The first chat.postMessage that Slack accepted and whose text contains `text`. */
   posted(text: string): Promise<RecordedCall>;
+  /** Stops as src/main.ts does: the adapter and the evaluator together, then the fake. */
   stop(): Promise<void>;
 }
+
+/** How long a stop lets replies still being posted take (the bot's is the run timeout plus a few seconds). */
+export const STOP_GRACE_MS = 5_000;
 
 export interface BotOptions {
   mode?: 'socket' | 'http';
@@ -88,6 +93,7 @@ export async function startSlackBot(options: BotOptions = {}): Promise<SlackBot>
   return {
     fake,
     adapter,
+    evaluator,
     sandbox,
     url,
     logs,
@@ -108,8 +114,9 @@ export async function startSlackBot(options: BotOptions = {}): Promise<SlackBot>
     posted: (text) => fake.waitForCall('chat.postMessage', (call) => accepted(call) && String(call.args.text).includes(text), WAIT_MS),
     async stop() {
       // The app first (Socket Mode would reconnect to a closed fake), then the fake.
-      await adapter.stop();
-      await evaluator.close();
+      const stopped = adapter.stop(STOP_GRACE_MS);
+      await evaluator.close(STOP_GRACE_MS);
+      await stopped;
       await fake.close();
     },
   };

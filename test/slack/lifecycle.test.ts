@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startSlackBot, sleep, type SlackBot } from './harness.js';
+import { startSlackBot, sleep, STOP_GRACE_MS, type SlackBot } from './harness.js';
 
 describe('Slack adapter lifecycle', () => {
   let bot: SlackBot | undefined;
@@ -17,10 +17,12 @@ describe('Slack adapter lifecycle', () => {
     await bot.deliver(fake.payloads.appMention({ text: '```print("in flight")```' }));
     await running;
 
-    const stopping = adapter.stop();
+    // As src/main.ts stops: the adapter and the evaluator together.
+    const stopping = adapter.stop(STOP_GRACE_MS);
+    const closing = bot.evaluator.close(STOP_GRACE_MS);
     // Slack may still deliver while the reply is on its way: nothing new runs.
     await bot.deliver(fake.payloads.appMention({ text: '```print("too late")```' }));
-    await stopping;
+    await Promise.all([stopping, closing]);
 
     const texts = bot.replies().map((reply) => reply.text);
     expect(texts).toHaveLength(2);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { App } from '@slack/bolt';
 import { describe, expect, it, vi } from 'vitest';
-import type { Answers } from '../../adapters/slack/answers.js';
 import { boltLogger } from '../../adapters/slack/bolt-logger.js';
 import { Deduplicator } from '../../adapters/slack/dedup.js';
 import type { MessageCache } from '../../adapters/slack/message-cache.js';
+import type { ReplyPoster } from '../../adapters/slack/poster.js';
 import { registerTriggers } from '../../adapters/slack/triggers.js';
+import type { Answers } from '../../src/answers.js';
 import { createLogger } from '../../src/log.js';
 
 interface Manifest {
@@ -44,7 +45,14 @@ function registered() {
   const commands = vi.spyOn(app, 'command');
   const shortcuts = vi.spyOn(app, 'shortcut');
   // The listeners are registered, never called: their dependencies are not used.
-  registerTriggers(app, { answers: {} as Answers, cache: {} as MessageCache, dedup: new Deduplicator(), runReaction: 'arrow_forward' });
+  registerTriggers(app, {
+    answers: {} as Answers<never>,
+    poster: {} as ReplyPoster,
+    client: app.client,
+    cache: {} as MessageCache,
+    dedup: new Deduplicator(),
+    runReaction: 'arrow_forward',
+  });
   const first = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((call) => call[0]);
   return { events: first(events), commands: first(commands), shortcuts: first(shortcuts) };
 }

@@ -127,6 +127,31 @@ describe('Slack triggers (Socket Mode)', () => {
     expect(bot.sandbox.calls).toHaveLength(1);
   });
 
+  it('a message runs once per edit window: ▶ from a second user, or on a message answered through a mention, runs nothing', async () => {
+    bot = await startSlackBot();
+    const message = bot.fake.payloads.channelMessage({ text: '```print("once")```' });
+    await bot.deliver(message);
+    const ts = String(message.event.ts);
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts }));
+    await bot.posted('ran print("once")');
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts, user: 'U0SECONDUSER' }));
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts }));
+
+    // A mention in a channel arrives twice, as Slack sends it: app_mention and message.channels.
+    const mention = bot.fake.payloads.appMention({ text: '```print("mentioned")```' });
+    await bot.deliver(mention);
+    await bot.deliver(bot.fake.payloads.channelMessage({ ts: String(mention.event.ts), text: String(mention.event.text) }));
+    await bot.posted('ran print("mentioned")');
+    await bot.deliver(bot.fake.payloads.reactionAdded({ reaction: 'arrow_forward', ts: String(mention.event.ts), user: 'U0SECONDUSER' }));
+
+    // Each ▶ is decided (and logged) when it arrives: no waiting for something not to happen.
+    const refusals = () => bot.logs.filter((line) => line.includes('already answered: the reaction runs nothing')).length;
+    for (const deadline = Date.now() + WAIT_MS; refusals() < 3 && Date.now() < deadline; ) await sleep(20);
+    expect(refusals()).toBe(3);
+    expect(bot.sandbox.calls.map((call) => call.code)).toEqual(['print("once")', 'print("mentioned")']);
+    expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
   it('the "Run Python" shortcut runs any message, fenced or not, and replies in its thread', async () => {
     bot = await startSlackBot();
     const fenced = bot.fake.payloads.messageShortcut({ callbackId: 'run_python', text: 'try ```print("a")```' });
