@@ -34,6 +34,22 @@ describe('Slack triggers (Socket Mode)', () => {
     expect(order).toEqual(['reactions.add', 'reactions.remove', 'chat.postMessage']);
   });
 
+  it('a refused run gets its refusal and never the hourglass', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    bot = await startSlackBot({ env: { LIMIT_USER_QUEUE: '0' }, run: async ({ code }) => (await held, { output: `ran ${code}\n` }) });
+    const first = bot.fake.payloads.appMention({ text: '```print(1)```' });
+    await bot.deliver(first);
+    await bot.fake.waitForCall('reactions.add');
+    const second = bot.fake.payloads.appMention({ text: '```print(2)```' });
+    await bot.deliver(second);
+    expect(blockText(await bot.posted('Slow down'))).toContain('you already have runs waiting');
+    release();
+    await bot.posted('ran print(1)');
+    const hourglassed = bot.fake.callsTo('reactions.add').map((call) => call.args.timestamp);
+    expect(hourglassed).toEqual([first.event.ts]);
+  });
+
   it('a mention inside a thread replies in that thread', async () => {
     bot = await startSlackBot();
     const parent = bot.fake.store.add(DEFAULT_CHANNEL, { user: bot.fake.team.userId, text: 'a question' });
