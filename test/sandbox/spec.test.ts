@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
 import { SECCOMP_PROFILE_JSON } from '../../sandbox/seccomp.js';
-import { buildContainerSpec, CONTAINER_ENV } from '../../sandbox/spec.js';
+import { buildContainerSpec } from '../../sandbox/spec.js';
 
 const spec = buildContainerSpec({ image: 'img', runtime: 'runc', limits: DEFAULT_LIMITS, labels: { a: 'b' } });
 const host = spec.HostConfig!;
@@ -46,11 +46,26 @@ describe('buildContainerSpec', () => {
     expect(JSON.stringify(spec)).not.toContain('docker.sock');
   });
 
-  it('passes an explicit environment, never the bot’s', () => {
-    process.env.SANDPIPER_SPEC_SECRET = 'leak';
-    expect(buildContainerSpec({ image: 'i', runtime: 'runc', limits: DEFAULT_LIMITS, labels: {} }).Env).toEqual([...CONTAINER_ENV]);
-    expect(CONTAINER_ENV.join('\n')).not.toMatch(/TOKEN|SECRET|KEY/);
-    delete process.env.SANDPIPER_SPEC_SECRET;
+  it('passes exactly an explicit allowlist as the environment, never the bot’s', () => {
+    process.env.SANDPIPER_SPEC_TOKEN = 'xoxb-spec-secret';
+    try {
+      const built = buildContainerSpec({ image: 'i', runtime: 'runc', limits: DEFAULT_LIMITS, labels: {} });
+      expect(built.Env).toEqual([
+        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        'HOME=/tmp',
+        'LANG=C.UTF-8',
+        'PYTHONIOENCODING=utf-8',
+        'PYTHONDONTWRITEBYTECODE=1',
+        'MPLBACKEND=Agg',
+        'OPENBLAS_NUM_THREADS=1',
+        'OMP_NUM_THREADS=1',
+        'MKL_NUM_THREADS=1',
+      ]);
+      expect(JSON.stringify(built)).not.toContain('xoxb-spec-secret');
+      expect(JSON.stringify(built)).not.toContain('SANDPIPER_SPEC_TOKEN');
+    } finally {
+      delete process.env.SANDPIPER_SPEC_TOKEN;
+    }
   });
 
   it('gives gVisor the pids it needs for its own sandbox', () => {
