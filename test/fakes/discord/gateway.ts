@@ -198,6 +198,11 @@ export class FakeGateway {
     return count;
   }
 
+  /** Gateway connections clients hold open right now. */
+  get openConnections(): number {
+    return this.live.size;
+  }
+
   /** Resolves with the newest session once a client has identified (or resumed). */
   waitForSession(timeoutMs = 5000): Promise<GatewaySession> {
     return waitUntil(this.activity, 'activity', () => [...this.sessions.values()].reverse().find((s) => s.socket), timeoutMs, 'a gateway session');
