@@ -2,14 +2,18 @@
  * Finding the Python code in a chat message. Pure: no platform, no I/O (DESIGN.md §1).
  *
  * Precedence:
- *   1. Fenced blocks ```…```. Blocks tagged py/python/python3/py3 (any case, also python3.11) and
- *      untagged blocks run, joined in order. Blocks tagged with another known language (or as
- *      output, traceback, console session) are ignored, unless they are all there is: then
- *      `wrong_language`. An unknown tag (```pyhton) is treated as untagged: we only refuse what
- *      we recognise.
+ *   1. Fenced blocks ```…```. Blocks tagged py/python/python3/py3 (any case, also python3.11),
+ *      pycon (a console session) and untagged blocks run, joined in order. Blocks tagged with
+ *      another known language (or as output, traceback, shell session) are ignored, unless they
+ *      are all there is: then `wrong_language`. An unknown tag (```pyhton) is treated as untagged:
+ *      we only refuse what we recognise.
  *   2. When the bot was addressed explicitly: the first inline `code` (or ``code``) span.
  *   3. For the argument text of an explicit /run (`raw`): the text itself. There a span counts
  *      only if it is the whole text, because `print('a `b` c')` is raw code, not a span.
+ *
+ * Console sessions: code that starts with a `>>>` prompt can only be a pasted session (no Python
+ * program starts that way), and a ```pycon block always is one. Its statements run: prompts
+ * stripped, output lines dropped.
  *
  * stdin comes only from fenced blocks tagged `stdin` or `input` (anywhere in the message, joined,
  * with a final newline as a terminal would send). Prose after the code is never stdin: people
@@ -17,20 +21,23 @@
  */
 
 export interface ExtractOptions {
-  /** The bot was addressed on purpose (/run, mention, prefix, DM): an inline span counts. */
+  /**
+   * The bot was addressed on purpose: /run, a mention, the prefix, a DM, or a message in the
+   * terminal chat (read like a DM). An inline span counts, and no code at all is worth a how-to.
+   */
   explicit: boolean;
   /** The text is what followed an explicit /run: with no block in it, it is the code itself. */
   raw?: boolean;
 }
 
-export type CodeSource = 'fenced' | 'inline' | 'raw';
-
 export type Extraction =
-  | { kind: 'code'; code: string; language: 'python'; stdin?: string; source: CodeSource }
+  | { kind: 'code'; code: string; stdin?: string }
   /** Only blocks in another language: the caller says only Python runs. `language` is lower case. */
   | { kind: 'wrong_language'; language: string }
   /** A block, span or /run with nothing in it. */
   | { kind: 'empty' }
+  /** Input to give the program (a stdin block), but no code at all. */
+  | { kind: 'input_only' }
   | { kind: 'none' };
 
 export function extractCode(message: string, opts: ExtractOptions): Extraction {
@@ -38,25 +45,32 @@ export function extractCode(message: string, opts: ExtractOptions): Extraction {
   const blocks = findBlocks(text);
   const stdin = stdinOf(blocks);
 
-  const python = blocks.filter((b) => classify(b.tag) === 'python');
-  if (python.length > 0) {
-    return codeOrEmpty(python.map((b) => tidy(b.body)).filter((code) => code !== '').join('\n'), 'fenced', stdin);
+  const runnable = blocks.filter((b) => RUNNABLE.has(languageOf(b.tag)));
+  if (runnable.length > 0) {
+    const pieces = runnable.map((b) => codeOf(b.body, languageOf(b.tag) === 'session'));
+    return codeOrEmpty(pieces.filter((code) => code !== '').join('\n'), stdin);
   }
-  const foreign = blocks.find((b) => classify(b.tag) === 'other');
+  const foreign = blocks.find((b) => languageOf(b.tag) === 'other');
   if (foreign?.tag) return { kind: 'wrong_language', language: foreign.tag.toLowerCase() };
 
   const prose = withoutBlocks(text, blocks);
   const span = opts.explicit || opts.raw ? firstInlineSpan(prose) : undefined;
-  if (span && (!opts.raw || span.isWholeText)) return codeOrEmpty(tidy(span.code), 'inline', stdin);
-  if (opts.raw) return codeOrEmpty(tidy(prose), 'raw', stdin);
-  return { kind: 'none' };
+  if (span && (!opts.raw || span.isWholeText)) return codeOrEmpty(codeOf(span.code), stdin);
+  const code = opts.raw ? codeOf(prose) : '';
+  if (code !== '') return codeOrEmpty(code, stdin);
+  if (stdin !== undefined) return { kind: 'input_only' };
+  return opts.raw ? { kind: 'empty' } : { kind: 'none' };
 }
 
-function codeOrEmpty(code: string, source: CodeSource, stdin: string | undefined): Extraction {
+function codeOrEmpty(code: string, stdin: string | undefined): Extraction {
   if (code === '') return { kind: 'empty' };
-  return stdin === undefined
-    ? { kind: 'code', code, language: 'python', source }
-    : { kind: 'code', code, language: 'python', source, stdin };
+  return stdin === undefined ? { kind: 'code', code } : { kind: 'code', code, stdin };
+}
+
+/** The code to run from a block's body, a span or /run's text. */
+function codeOf(text: string, session = false): string {
+  const code = tidy(text);
+  return session || startsWithPrompt(code) ? tidy(sessionStatements(code)) : code;
 }
 
 // ---- normalising -------------------------------------------------------------------------------
@@ -180,14 +194,16 @@ function splitTag(content: string): { tag: string | null; body: string } {
 
   const word = head.split(/\s/, 1)[0] ?? '';
   const tail = head.slice(word.length).trimStart();
-  const known = classify(word) !== 'python' || PYTHON_TAG.test(word);
+  const language = languageOf(word);
+  const known = language !== 'python' || PYTHON_TAG.test(word);
   if (tail === '') {
     if (rest !== null && TAG_LIKE.test(word)) return { tag: word, body: rest };
     if (rest === null && known) return { tag: word, body: '' };
     return { tag: null, body: content };
   }
   if (rest !== null && known && VERSION.test(tail)) return { tag: word, body: rest }; // ```python 3
-  if (known && !STARTS_LIKE_OPERATOR.test(tail)) {
+  // A session starts with a prompt, which looks like an operator: ```pycon >>> x = 1```.
+  if (known && (!STARTS_LIKE_OPERATOR.test(tail) || (language === 'session' && startsWithPrompt(tail)))) {
     return { tag: word, body: rest === null ? tail : `${tail}\n${rest}` };
   }
   return { tag: null, body: content };
@@ -196,13 +212,14 @@ function splitTag(content: string): { tag: string | null; body: string } {
 // ---- languages ---------------------------------------------------------------------------------
 
 const PYTHON_TAG = /^(?:py|python)(?:3(?:\.\d+)*)?$/i;
+const SESSION_TAGS = new Set(['pycon']);
 const STDIN_TAGS = new Set(['stdin', 'input']);
 // Tags we recognise as another language, or as text not meant to run (output, tracebacks,
-// console sessions). Anything else that looks like a tag is taken for Python (most likely a
+// shell sessions). Anything else that looks like a tag is taken for Python (most likely a
 // typo), because refusing to run it would be the bigger surprise.
 const OTHER_LANGUAGES = new Set(
   (
-    'error errors log logs out output pycon pytb result results stderr stdout terminal traceback ' +
+    'error errors log logs out output pytb result results stderr stdout terminal traceback ' +
     'ansi asm bash bat batch c c# c++ cc clj clojure cmake cmd coffee console cpp cs csharp css csv ' +
     'cxx dart delphi diff dockerfile elixir elm erl erlang ex exs f# fish fortran fs fsharp gdscript ' +
     'go golang graphql groovy h haskell hcl hpp hs html ini java javascript jl js json json5 jsx ' +
@@ -213,11 +230,16 @@ const OTHER_LANGUAGES = new Set(
   ).split(' '),
 );
 
-type Language = 'python' | 'stdin' | 'other';
+/** `session`: a Python console session (prompts and output), whose statements run. */
+type Language = 'python' | 'session' | 'stdin' | 'other';
 
-function classify(tag: string | null): Language {
+const RUNNABLE: ReadonlySet<Language> = new Set(['python', 'session']);
+
+/** What a block's tag says it holds (untagged and unknown tags: Python). */
+function languageOf(tag: string | null): Language {
   if (tag === null) return 'python';
   const lower = tag.toLowerCase();
+  if (SESSION_TAGS.has(lower)) return 'session';
   if (STDIN_TAGS.has(lower)) return 'stdin';
   if (OTHER_LANGUAGES.has(lower)) return 'other';
   return 'python';
@@ -226,7 +248,7 @@ function classify(tag: string | null): Language {
 /** Blocks tagged stdin/input, joined, ending in a newline; undefined when there is none. */
 function stdinOf(blocks: Block[]): string | undefined {
   const parts = blocks
-    .filter((b) => classify(b.tag) === 'stdin')
+    .filter((b) => languageOf(b.tag) === 'stdin')
     .map((b) => withoutBlankEdges(b.body))
     .filter((part) => part !== '');
   return parts.length === 0 ? undefined : `${parts.join('\n')}\n`;
@@ -238,6 +260,31 @@ function withoutBlankEdges(text: string): string {
   while (lines.length > 0 && isBlank(lines[0] ?? '')) lines.shift();
   while (lines.length > 0 && isBlank(lines[lines.length - 1] ?? '')) lines.pop();
   return lines.join('\n');
+}
+
+// ---- console sessions --------------------------------------------------------------------------
+
+// A prompt, then a space or the end of the line (an empty `>>>` or `...` line).
+const PROMPT = /^(>>>|\.\.\.)(?: |$)/;
+
+function startsWithPrompt(code: string): boolean {
+  return PROMPT.exec(code)?.[1] === '>>>';
+}
+
+/**
+ * A session's statements: `>>> ` and `... ` prompts stripped, other lines (output) dropped. A
+ * `...` line continues a statement only right after prompt lines; after output it is output too
+ * (a program may print "...").
+ */
+function sessionStatements(session: string): string {
+  const code: string[] = [];
+  let inStatement = false;
+  for (const line of session.split('\n')) {
+    const prompt = PROMPT.exec(line);
+    inStatement = prompt?.[1] === '>>>' || (prompt?.[1] === '...' && inStatement);
+    if (prompt && inStatement) code.push(line.slice(prompt[0].length));
+  }
+  return code.join('\n');
 }
 
 // ---- inline spans and prose --------------------------------------------------------------------
