@@ -40,10 +40,12 @@ export const SLACK: PlatformProfile = {
   codeFences: true,
 };
 
+// The terminal chat cuts like a chat, so its replies have the shape a chat user gets; the full
+// output is still attached as output.txt.
 export const CONSOLE: PlatformProfile = {
   name: 'console',
-  maxChars: Infinity,
-  maxLines: Infinity,
+  maxChars: 4000, // ~30 wide terminal lines; only a very long line is cut by characters first
+  maxLines: 30,
   escape: 'plain',
   codeFences: false,
 };

@@ -1,23 +1,29 @@
 import type { SandboxLimits } from '../sandbox/limits.js';
 import type { RunResult } from '../sandbox/result.js';
 import { cleanTerminalText, escapeCode, escapeProse, neutraliseFences } from './escape.js';
+import { hintsFor, type HintContext } from './hints.js';
 import type { EscapeMode, PlatformProfile } from './platforms.js';
 import type { Attachment, Reply } from './reply.js';
 
 /**
  * RunResult → Reply (DESIGN.md §2): a status line people understand, then the output in a code
- * block, cut to the platform's limits (given as data in a PlatformProfile). Whenever anything is
- * cut, the full output is attached as output.txt, so a cut never loses information. A cut preview
- * shows the head AND the tail of the output (a crash's traceback is at the end), with a marker line
- * ("… 9,970 lines hidden") between them, inside `Reply.output`, so an adapter that lays out
- * statusLine and output itself keeps it. Hidden counts are of the output as shown (cleaned, before
- * escaping): an `&` is one character, not `&amp;`.
+ * block, cut to the platform's limits (given as data in a PlatformProfile), then maybe a hint for a
+ * common surprise. Whenever anything is cut, the full output is attached as output.txt, so a cut
+ * never loses information. A cut preview shows the head AND the tail of the output (a crash's
+ * traceback is at the end), with a marker line ("… 9,970 lines hidden") between them. Hidden counts
+ * are of the output as shown (cleaned, before escaping): an `&` is one character, not `&amp;`.
  *
- * Guarantee: `text.length <= profile.maxChars`, whatever the output.
+ * Guarantee: `text.length <= profile.maxChars`, whatever the output and the context.
  */
 
 /** The configured quotas a status line cites ("timed out after 5 s"). */
 export type RenderLimits = Pick<SandboxLimits, 'timeoutS' | 'memoryMb' | 'outputKb'>;
+
+/** What the caller knows about a run besides its result. Without it: no wait time, no hints. */
+export interface RenderContext extends HintContext {
+  /** From the request to the result (queueing, container start and the run), in milliseconds. */
+  waitedMs?: number;
+}
 
 export const FULL_OUTPUT_NAME = 'output.txt';
 const NO_OUTPUT = '[no output]';
@@ -27,52 +33,81 @@ const CLOSE_FENCE = '\n```';
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
-export function renderResult(result: RunResult, profile: PlatformProfile, limits: RenderLimits): Reply {
-  const status = clip(statusLine(result, limits, profile.escape), profile.maxChars);
-  const reply = (output: string, text: string, truncated: boolean): Reply => ({
+export function renderResult(
+  result: RunResult,
+  profile: PlatformProfile,
+  limits: RenderLimits,
+  context?: RenderContext,
+): Reply {
+  const status = clip(statusLine(result, limits, profile.escape, context?.waitedMs), profile.maxChars);
+  const reply = (text: string, cut: boolean): Reply => ({
     kind: 'result',
     status: result.status,
     statusLine: status,
-    output,
     text,
-    truncated,
-    attachments: truncated ? [fullOutput(result.output)] : [],
+    attachments: cut ? [fullOutput(result.output)] : [],
   });
   // The code never ran: there is no output to show, only why.
-  if (result.status === 'sandbox_error') return reply('', status, false);
+  if (result.status === 'sandbox_error') return reply(status, false);
 
+  // Trailing blank lines carry nothing, and chat clients drop them anyway.
+  const display = cleanTerminalText(result.output).trimEnd();
+  const hint = context && fittedHint(hintsFor(result.status, display, context), profile, status.length);
+  const below = hint === undefined ? '' : `\n${hint}`;
   const fences = profile.codeFences ? OPEN_FENCE.length + CLOSE_FENCE.length : 0;
-  const room = profile.maxChars - status.length - 1 - fences;
-  const preview = previewOutput(result.output, profile, room);
-  // A profile too small for even a marker line: the status line alone, and the file.
-  if (!preview) return reply('', status, result.output !== '');
-  return reply(preview.body, `${status}\n${frame(preview.body, profile)}`, preview.cut);
+  const room = profile.maxChars - status.length - 1 - fences - below.length;
+  const preview = previewOutput(result.output, display, profile, room);
+  // A profile too small for even a marker line: the status line (and hint) alone, and the file.
+  if (!preview) return reply(`${status}${below}`, result.output !== '');
+  return reply(`${status}\n${frame(preview.body, profile)}${below}`, preview.cut);
 }
 
 /** A reply where nothing ran: "slow down, try again in 12 s", "no code found — …". Shown literally. */
 export function renderNotice(message: string, profile: PlatformProfile): Reply {
   const text = clip(escapeProse(message, profile.escape), profile.maxChars);
-  return { kind: 'notice', status: null, statusLine: text, output: '', text, truncated: false, attachments: [] };
+  return { kind: 'notice', status: null, statusLine: text, text, attachments: [] };
 }
 
+// Queueing and a container start shorter than this pass for the run itself; longer, the status
+// line says both what the user waited and what the program ran.
+const NOTICEABLE_OVERHEAD_MS = 1000;
+
 /** One line saying how the run ended, citing the configured limit that stopped it. */
-export function statusLine(result: RunResult, limits: RenderLimits, mode: EscapeMode): string {
+function statusLine(result: RunResult, limits: RenderLimits, mode: EscapeMode, waitedMs: number | undefined): string {
+  // The two clocks differ; the user never waited less than the program ran.
+  const waited = Math.max(waitedMs ?? result.durationMs, result.durationMs);
+  const overhead = waited - result.durationMs >= NOTICEABLE_OVERHEAD_MS;
   switch (result.status) {
     case 'ok':
-      return `✅ done in ${seconds(result.durationMs)} s`;
+      return `✅ done in ${seconds(waited)} s${overhead ? ` (ran ${seconds(result.durationMs)} s)` : ''}`;
     case 'error':
       return result.exitCode === null ? '❌ failed' : `❌ exited with code ${result.exitCode}`;
     case 'timeout':
-      return `⏱️ timed out after ${COUNT.format(limits.timeoutS)} s`;
+      return `⏱️ timed out after ${COUNT.format(limits.timeoutS)} s${overhead ? ` (waited ${seconds(waited)} s)` : ''}`;
     case 'memory':
       return `💾 memory limit (${COUNT.format(limits.memoryMb)} MiB) exceeded`;
     case 'output_limit':
       return `✂️ output limit (${COUNT.format(limits.outputKb)} KiB) reached`;
     case 'killed':
       return `💀 killed by ${signalText(result.signal, mode)}`;
+    case 'cancelled':
+      return result.reason === undefined ? '🛑 cancelled' : `🛑 cancelled: ${escapeProse(oneLine(result.reason), mode)}`;
     case 'sandbox_error':
       return `🚫 sandbox unavailable: ${escapeProse(oneLine(result.reason ?? 'unknown error'), mode)}`;
   }
+}
+
+// A hint may take a quarter of the reply at most: the output matters more.
+const HINT_SHARE = 4;
+
+/** The first hint that fits under a status line of `statusLength`, escaped; undefined when none does. */
+function fittedHint(hints: Iterable<string>, profile: PlatformProfile, statusLength: number): string | undefined {
+  const room = Math.min(Math.floor(profile.maxChars / HINT_SHARE), profile.maxChars - statusLength - 1);
+  for (const hint of hints) {
+    const escaped = escapeProse(hint, profile.escape);
+    if (escaped.length <= room) return escaped;
+  }
+  return undefined;
 }
 
 // Signals our own limits send, named for what they mean to a user.
@@ -107,10 +142,11 @@ interface Preview {
   cut: boolean;
 }
 
-/** The output's block body within `room` characters, or undefined when not even a marker fits. */
-function previewOutput(output: string, profile: PlatformProfile, room: number): Preview | undefined {
-  // Trailing blank lines carry nothing, and chat clients drop them anyway.
-  const display = cleanTerminalText(output).trimEnd();
+/**
+ * The output's block body within `room` characters, or undefined when not even a marker fits.
+ * `display` is the output cleaned for reading, without trailing whitespace.
+ */
+function previewOutput(output: string, display: string, profile: PlatformProfile, room: number): Preview | undefined {
   if (display === '') {
     const body = output === '' ? NO_OUTPUT : NO_VISIBLE_OUTPUT;
     return body.length <= room ? { body, cut: false } : undefined;

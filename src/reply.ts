@@ -11,12 +11,8 @@ export interface Reply {
   status: RunStatus | null;
   /** One line a user understands, e.g. "✅ done in 0.12 s". */
   statusLine: string;
-  /** The output to show inside a code block: escaped and cut for the platform ('' for notices). */
-  output: string;
-  /** The whole message body (status line + fenced output), within the platform's length limit. */
+  /** The whole message body (status line, fenced output, a hint), within the platform's length limit. */
   text: string;
-  /** True when `output` is shorter than what the program printed. */
-  truncated: boolean;
   /** The full output as `output.txt` whenever it was cut; program files later. */
   attachments: Attachment[];
 }

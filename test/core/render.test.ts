@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { RunResult, RunStatus } from '../../sandbox/result.js';
 import { cleanTerminalText } from '../../src/escape.js';
 import { CONSOLE, DISCORD, SLACK, type EscapeMode, type PlatformProfile } from '../../src/platforms.js';
-import { renderNotice, renderResult, type RenderLimits } from '../../src/render.js';
+import { renderNotice, renderResult, type RenderContext, type RenderLimits } from '../../src/render.js';
 import type { Reply } from '../../src/reply.js';
 
 const LIMITS: RenderLimits = DEFAULT_LIMITS; // 5 s, 128 MiB, 64 KiB
@@ -34,18 +34,32 @@ const FENCE = '```';
 
 const MARKER_LINE = /^…(?: .+ hidden)? \(full output in output\.txt\)$/;
 
+/** The output block's body as `text` shows it, unfenced ('' when there is none). For replies without a hint. */
+function shownBlock(reply: Reply, profile: PlatformProfile): string {
+  if (reply.text === reply.statusLine) return '';
+  expect(reply.text.startsWith(`${reply.statusLine}\n`)).toBe(true);
+  const block = reply.text.slice(reply.statusLine.length + 1);
+  if (!profile.codeFences) return block;
+  expect(block.startsWith(`${FENCE}\n`) && block.endsWith(`\n${FENCE}`)).toBe(true);
+  return block.slice(FENCE.length + 1, -(FENCE.length + 1));
+}
+
 /** A preview's parts: the lines before the cut marker line, that line, and the lines after it. */
-function previewParts(reply: Reply): { head: string; marker: string | undefined; tail: string } {
-  const lines = reply.output.split('\n');
+function previewParts(reply: Reply, profile: PlatformProfile): { head: string; marker: string | undefined; tail: string } {
+  const block = shownBlock(reply, profile);
+  const lines = block.split('\n');
   const at = lines.findIndex((line) => MARKER_LINE.test(line));
-  if (at === -1) return { head: reply.output, marker: undefined, tail: '' };
+  if (at === -1) return { head: block, marker: undefined, tail: '' };
   return { head: lines.slice(0, at).join('\n'), marker: lines[at], tail: lines.slice(at + 1).join('\n') };
 }
 
 /** The output shown before the cut marker line (all of it when nothing was cut). */
-function shownOutput(reply: Reply): string {
-  return previewParts(reply).head;
+function shownOutput(reply: Reply, profile: PlatformProfile): string {
+  return previewParts(reply, profile).head;
 }
+
+/** Whether the reply attaches the full output (it does whenever the preview is cut). */
+const attached = (reply: Reply) => reply.attachments.length > 0;
 
 const lineList = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
 const TRACEBACK = [
@@ -68,6 +82,13 @@ describe('renderResult: status lines', () => {
     ['killed by SIGXCPU', run({ status: 'killed', signal: 'SIGXCPU' }), LIMITS, '💀 killed by SIGXCPU (CPU time limit)'],
     ['killed by SIGKILL', run({ status: 'killed', signal: 'SIGKILL' }), LIMITS, '💀 killed by SIGKILL (most likely the memory limit)'],
     ['killed, signal unknown', run({ status: 'killed', signal: null }), LIMITS, '💀 killed by a signal'],
+    ['cancelled', run({ status: 'cancelled', exitCode: null }), LIMITS, '🛑 cancelled'],
+    [
+      'cancelled, with why',
+      run({ status: 'cancelled', reason: 'Sandpiper is restarting.\nTry again in a minute.' }),
+      LIMITS,
+      '🛑 cancelled: Sandpiper is restarting. Try again in a minute.',
+    ],
     [
       'sandbox error',
       run({ status: 'sandbox_error', reason: 'Docker is not reachable: start dockerd', durationMs: 0 }),
@@ -89,9 +110,7 @@ describe('renderResult: status lines', () => {
       kind: 'result',
       status: 'sandbox_error',
       statusLine: '🚫 sandbox unavailable: image missing',
-      output: '',
       text: '🚫 sandbox unavailable: image missing',
-      truncated: false,
       attachments: [],
     });
   });
@@ -122,9 +141,7 @@ describe('renderResult: layout', () => {
       kind: 'result',
       status: 'ok',
       statusLine: '✅ done in 0.12 s',
-      output: 'hello\nworld',
       text: expected,
-      truncated: false,
       attachments: [],
     });
   });
@@ -137,14 +154,14 @@ describe('renderResult: layout', () => {
   ])('%s', (_name, result, expected) => {
     for (const profile of PROFILES) {
       const reply = renderResult(result, profile, LIMITS);
-      expect(reply.output).toBe(expected);
-      expect(reply.truncated).toBe(false);
+      expect(shownBlock(reply, profile)).toBe(expected);
+      expect(attached(reply)).toBe(false);
     }
     expect(renderResult(result, DISCORD, LIMITS).text).toContain(`${FENCE}\n${expected}\n${FENCE}`);
   });
 
   it('keeps leading spaces and inner blank lines', () => {
-    expect(renderResult(printed('  a\n\n\tb\n'), DISCORD, LIMITS).output).toBe('  a\n\n\tb');
+    expect(shownBlock(renderResult(printed('  a\n\n\tb\n'), DISCORD, LIMITS), DISCORD)).toBe('  a\n\n\tb');
   });
 });
 
@@ -169,7 +186,7 @@ describe('renderResult: sanitising the output', () => {
   ])('%s', (_name, output, expected) => {
     for (const profile of PROFILES) {
       const reply = renderResult(printed(output), profile, LIMITS);
-      expect(reply.output.replace(ZWSP, '')).toBe(expected);
+      expect(shownBlock(reply, profile).replace(ZWSP, '')).toBe(expected);
       expect(reply.text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
       expect(reply.text).not.toMatch(BIDI);
     }
@@ -178,10 +195,10 @@ describe('renderResult: sanitising the output', () => {
   it.each<[PlatformProfile]>(CHAT.map((p) => [p]))('``` in the output cannot close the block (%o)', (profile) => {
     const output = `before\n${FENCE}\n@x ${FENCE}js\n\`\`\`\`\` five\nend \``;
     const reply = renderResult(printed(output), profile, LIMITS);
-    expect(reply.output).not.toContain('``');
+    expect(shownBlock(reply, profile)).not.toContain('``');
     expect(reply.text.match(/```/g)).toHaveLength(2); // only our own fences
     expect(reply.text.endsWith(`\n${FENCE}`)).toBe(true);
-    expect(reply.output.replace(ZWSP, '')).toBe(output);
+    expect(shownBlock(reply, profile).replace(ZWSP, '')).toBe(output);
   });
 
   const MENTIONS = '@everyone @here <@123> <@!123> <@&456> <#789> <!channel> <!here> <@U123> a&b';
@@ -194,10 +211,10 @@ describe('renderResult: sanitising the output', () => {
     [CONSOLE, MENTIONS],
   ])('mentions in the output cannot ping (%o)', (profile, expected) => {
     const reply = renderResult(printed(MENTIONS), profile, LIMITS);
-    expect(reply.output).toBe(expected);
+    expect(shownBlock(reply, profile)).toBe(expected);
     if (profile.escape === 'discord') {
       expect(reply.text).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
-      expect(reply.output.replace(ZWSP, '')).toBe(MENTIONS); // looks the same
+      expect(shownBlock(reply, profile).replace(ZWSP, '')).toBe(MENTIONS); // looks the same
     }
     if (profile.escape === 'slack') expect(reply.text).not.toMatch(/[<>]/);
   });
@@ -209,10 +226,10 @@ describe('renderResult: cutting long output', () => {
   it.each<[PlatformProfile, number, number, string]>([
     [DISCORD, 20, 10, '… 9,970 lines hidden (full output in output.txt)'],
     [SLACK, 27, 13, '… 9,960 lines hidden (full output in output.txt)'],
+    [CONSOLE, 20, 10, '… 9,970 lines hidden (full output in output.txt)'],
   ])('10,000 lines: the head, a marker, the tail and the whole output attached (%o)', (profile, head, tail, marker) => {
     const reply = renderResult(printed(tenThousandLines), profile, LIMITS);
-    expect(reply.output.split('\n')).toEqual([...lineList(0, head), marker, ...lineList(10_000 - tail, 10_000)]);
-    expect(reply.truncated).toBe(true);
+    expect(shownBlock(reply, profile).split('\n')).toEqual([...lineList(0, head), marker, ...lineList(10_000 - tail, 10_000)]);
     expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
     expect(reply.attachments).toHaveLength(1);
     const [file] = reply.attachments;
@@ -222,19 +239,19 @@ describe('renderResult: cutting long output', () => {
     expect(file?.data.toString('utf8').split('\n')).toHaveLength(10_001);
   });
 
-  it('the console shows everything', () => {
-    const reply = renderResult(printed(tenThousandLines), CONSOLE, LIMITS);
-    expect(reply.truncated).toBe(false);
-    expect(reply.output).toBe(tenThousandLines.trimEnd());
+  it('a profile without limits shows everything', () => {
+    const unlimited: PlatformProfile = { ...CONSOLE, maxChars: Infinity, maxLines: Infinity };
+    const reply = renderResult(printed(tenThousandLines), unlimited, LIMITS);
+    expect(shownBlock(reply, unlimited)).toBe(tenThousandLines.trimEnd());
     expect(reply.attachments).toEqual([]);
   });
 
-  it.each<[PlatformProfile]>(CHAT.map((p) => [p]))('a 20,000-character line is cut by characters (%o)', (profile) => {
+  it.each<[PlatformProfile]>(PROFILES.map((p) => [p]))('a 20,000-character line is cut by characters (%o)', (profile) => {
     const reply = renderResult(printed('x'.repeat(20_000)), profile, LIMITS);
-    const shown = shownOutput(reply);
+    const shown = shownOutput(reply, profile);
     expect(shown).toMatch(/^x+$/);
     const hidden = 20_000 - shown.length;
-    expect(reply.output).toBe(`${shown}\n… ${hidden.toLocaleString('en-US')} characters hidden (full output in output.txt)`);
+    expect(shownBlock(reply, profile)).toBe(`${shown}\n… ${hidden.toLocaleString('en-US')} characters hidden (full output in output.txt)`);
     expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
     expect(reply.text.length).toBeGreaterThan(profile.maxChars - 100); // the room is used, not wasted
     expect(reply.attachments[0]?.data.length).toBe(20_000);
@@ -248,7 +265,7 @@ describe('renderResult: cutting long output', () => {
     ] as const) {
       const reply = renderResult(printed(output, { status: 'error', exitCode: 1 }), profile, LIMITS);
       const hidden = 10_003 - head - tail;
-      expect(reply.output.split('\n')).toEqual([
+      expect(shownBlock(reply, profile).split('\n')).toEqual([
         ...lineList(0, head),
         `… ${hidden.toLocaleString('en-US')} lines hidden (full output in output.txt)`,
         ...lineList(10_000 - (tail - TRACEBACK.length), 10_000),
@@ -256,37 +273,36 @@ describe('renderResult: cutting long output', () => {
       ]);
       expect(reply.text.endsWith(`${traceback.join('\n')}\n${FENCE}`)).toBe(true);
       expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
-      expect(reply.truncated).toBe(true);
       expect(reply.attachments[0]?.data.toString('utf8')).toBe(output);
     }
   });
 
   it('blank lines next to the cut are hidden, and counted', () => {
     const output = `${tenThousandLines}\n\n\n${TRACEBACK.join('\n')}`;
-    const { head, marker, tail } = previewParts(renderResult(printed(output), DISCORD, LIMITS));
+    const { head, marker, tail } = previewParts(renderResult(printed(output), DISCORD, LIMITS), DISCORD);
     expect(head).toBe(lineList(0, 20).join('\n'));
     expect(tail).toBe([...lineList(9_996, 10_000), '', '', '', ...TRACEBACK].join('\n'));
     expect(marker).toBe('… 9,976 lines hidden (full output in output.txt)'); // 10,006 lines, 30 shown
 
     // The empty lines right at a cut are not shown: the head and the tail never start or end blank.
     const gappy = `${lineList(0, 20).join('\n')}\n\n\n${lineList(20, 40).join('\n\n')}`;
-    const parts = previewParts(renderResult(printed(gappy), DISCORD, LIMITS));
+    const parts = previewParts(renderResult(printed(gappy), DISCORD, LIMITS), DISCORD);
     expect(parts.head.endsWith('line 19')).toBe(true);
     expect(parts.tail.startsWith('line ')).toBe(true);
   });
 
   it('a giant first line then a short tail: the start of the line, then the tail', () => {
     const reply = renderResult(printed(`${'y'.repeat(5000)}\nsecond\nthird\n`), DISCORD, LIMITS);
-    const shown = shownOutput(reply);
+    const shown = shownOutput(reply, DISCORD);
     expect(shown).toMatch(/^y+$/);
-    expect(reply.output).toBe(
+    expect(shownBlock(reply, DISCORD)).toBe(
       `${shown}\n… ${(5000 - shown.length).toLocaleString('en-US')} characters hidden (full output in output.txt)\nsecond\nthird`,
     );
   });
 
   it('a giant first line then many lines: both counts', () => {
     const reply = renderResult(printed(`${'y'.repeat(5000)}\n${lineList(0, 40).join('\n')}`), DISCORD, LIMITS);
-    const { head, marker, tail } = previewParts(reply);
+    const { head, marker, tail } = previewParts(reply, DISCORD);
     expect(head).toMatch(/^y+$/);
     expect(marker).toBe(`… ${(5000 - head.length).toLocaleString('en-US')} characters and 30 lines hidden (full output in output.txt)`);
     expect(tail).toBe(lineList(30, 40).join('\n'));
@@ -294,7 +310,7 @@ describe('renderResult: cutting long output', () => {
 
   it('a long last line after short ones: its start and its end, the middle counted', () => {
     const reply = renderResult(printed(`a\nb\n${'z'.repeat(3000)}`), DISCORD, LIMITS);
-    const { head, marker, tail } = previewParts(reply);
+    const { head, marker, tail } = previewParts(reply, DISCORD);
     expect(head).toMatch(/^a\nb\nz+$/);
     expect(tail).toMatch(/^z+$/);
     expect(marker).toBe(`… ${(3000 - (head.length - 4) - tail.length).toLocaleString('en-US')} characters hidden (full output in output.txt)`);
@@ -304,7 +320,7 @@ describe('renderResult: cutting long output', () => {
 
   it('one line hidden, singular', () => {
     const output = Array.from({ length: 31 }, (_, i) => String(i)).join('\n');
-    const lines = renderResult(printed(output), DISCORD, LIMITS).output.split('\n');
+    const lines = shownBlock(renderResult(printed(output), DISCORD, LIMITS), DISCORD).split('\n');
     expect(lines).toHaveLength(31);
     expect(lines[20]).toBe('… 1 line hidden (full output in output.txt)');
     expect(lines.at(-1)).toBe('30');
@@ -312,29 +328,29 @@ describe('renderResult: cutting long output', () => {
 
   it('a profile too small for a head and a tail shows the head alone', () => {
     const oneLine: PlatformProfile = { ...DISCORD, maxLines: 1 };
-    expect(renderResult(printed(tenThousandLines), oneLine, LIMITS).output).toBe(
+    expect(shownBlock(renderResult(printed(tenThousandLines), oneLine, LIMITS), oneLine)).toBe(
       'line 0\n… 9,999 lines hidden (full output in output.txt)',
     );
     const tiny: PlatformProfile = { ...DISCORD, maxChars: 120 };
     const reply = renderResult(printed(tenThousandLines), tiny, LIMITS);
     expect(reply.text.length).toBeLessThanOrEqual(120);
-    expect(reply.output.startsWith('line 0\n')).toBe(true);
-    expect(reply.output.split('\n').at(-1)).toMatch(MARKER_LINE); // no fragment of a tail after it
+    expect(shownBlock(reply, tiny).startsWith('line 0\n')).toBe(true);
+    expect(shownBlock(reply, tiny).split('\n').at(-1)).toMatch(MARKER_LINE); // no fragment of a tail after it
   });
 
   it('counts hidden characters before escaping (an & is one character, not &amp;)', () => {
     const reply = renderResult(printed('&'.repeat(5000)), SLACK, LIMITS);
-    const shown = shownOutput(reply);
+    const shown = shownOutput(reply, SLACK);
     expect(shown).toMatch(/^(&amp;)+$/);
     const hidden = 5000 - shown.length / 5;
-    expect(reply.output.endsWith(`… ${hidden.toLocaleString('en-US')} characters hidden (full output in output.txt)`)).toBe(true);
+    expect(shownBlock(reply, SLACK).endsWith(`… ${hidden.toLocaleString('en-US')} characters hidden (full output in output.txt)`)).toBe(true);
   });
 
   it('a last line that only escaping makes too long: its end, counted before escaping', () => {
     // 400 characters fit the tail's room; 400 × `&amp;` do not.
     const output = `${lineList(0, 50).join('\n')}\n${'&'.repeat(400)}`;
     const reply = renderResult(printed(output), SLACK, LIMITS);
-    const { head, marker, tail } = previewParts(reply);
+    const { head, marker, tail } = previewParts(reply, SLACK);
     expect(head).toBe(lineList(0, SLACK.maxLines - 1).join('\n'));
     expect(tail).toMatch(/^(&amp;)+$/);
     const shownOfLast = tail.length / 5;
@@ -345,8 +361,8 @@ describe('renderResult: cutting long output', () => {
   it('a run cut by the sandbox is flagged by its status; the preview may still be whole', () => {
     const reply = renderResult(printed('partial', { status: 'output_limit' }), DISCORD, LIMITS);
     expect(reply.statusLine).toBe('✂️ output limit (64 KiB) reached');
-    expect(reply.output).toBe('partial');
-    expect(reply.truncated).toBe(false);
+    expect(shownBlock(reply, DISCORD)).toBe('partial');
+    expect(attached(reply)).toBe(false);
   });
 });
 
@@ -367,9 +383,9 @@ describe('renderResult: never splits a character at the cut', () => {
       // Slide the clusters across the cut point, one UTF-16 unit at a time.
       for (let pad = profile.maxChars - 120; pad < profile.maxChars; pad += 1) {
         const reply = renderResult(printed('x'.repeat(pad) + cluster.repeat(Math.ceil(300 / cluster.length))), profile, LIMITS);
-        expect(reply.truncated).toBe(true);
+        expect(attached(reply)).toBe(true);
         expect(reply.text).not.toMatch(LONE_SURROGATE);
-        expect(shownOutput(reply)).toMatch(whole);
+        expect(shownOutput(reply, profile)).toMatch(whole);
         expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
       }
     }
@@ -381,18 +397,178 @@ describe('renderResult: never splits a character at the cut', () => {
     for (const profile of CHAT) {
       // How long a tail this profile shows of a giant last line; then slide the clusters across
       // the tail's start, one UTF-16 unit at a time (the marker's counts may shift it a little).
-      const room = previewParts(renderResult(printed(`${lines}${'x'.repeat(5000)}`), profile, LIMITS)).tail.length;
+      const room = previewParts(renderResult(printed(`${lines}${'x'.repeat(5000)}`), profile, LIMITS), profile).tail.length;
       expect(room).toBeGreaterThan(100);
       for (let pad = room - 120; pad < room + 10; pad += 1) {
         const output = `${lines}${cluster.repeat(Math.ceil(300 / cluster.length))}${'x'.repeat(pad)}`;
         const reply = renderResult(printed(output), profile, LIMITS);
-        const { head, marker, tail } = previewParts(reply);
+        const { head, marker, tail } = previewParts(reply, profile);
         expect(head).toBe(lineList(0, profile.maxLines - 1).join('\n')); // the tail is one line
         expect(marker).toBeDefined();
         expect(reply.text).not.toMatch(LONE_SURROGATE);
         expect(tail).toMatch(whole);
         expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
       }
+    }
+  });
+});
+
+describe('renderResult: the time waited', () => {
+  it.each<[string, RunResult, RenderContext, string]>([
+    ['the wait, when it is about the run', run({ durationMs: 40 }), { waitedMs: 470 }, '✅ done in 0.47 s'],
+    ['the wait and the run, when they differ noticeably', run({ durationMs: 40 }), { waitedMs: 2500 }, '✅ done in 2.50 s (ran 0.04 s)'],
+    ['just under a second more: the wait alone', run({ durationMs: 40 }), { waitedMs: 1039 }, '✅ done in 1.04 s'],
+    ['a second more: both', run({ durationMs: 40 }), { waitedMs: 1040 }, '✅ done in 1.04 s (ran 0.04 s)'],
+    ['never less than the run (the clocks differ)', run({ durationMs: 123 }), { waitedMs: 100 }, '✅ done in 0.12 s'],
+    ['no wait known: the run', run({ durationMs: 123 }), {}, '✅ done in 0.12 s'],
+    ['a timeout: the limit', run({ status: 'timeout', durationMs: 5000 }), { waitedMs: 5400 }, '⏱️ timed out after 5 s'],
+    [
+      'a timeout after a long queue: the limit and the wait',
+      run({ status: 'timeout', durationMs: 5000 }),
+      { waitedMs: 12_000 },
+      '⏱️ timed out after 5 s (waited 12.0 s)',
+    ],
+    ['an error: as it was', run({ status: 'error', exitCode: 1, durationMs: 40 }), { waitedMs: 3000 }, '❌ exited with code 1'],
+  ])('%s', (_name, result, context, expected) => {
+    for (const profile of PROFILES) expect(renderResult(result, profile, LIMITS, context).statusLine).toBe(expected);
+  });
+
+  it('without a context, the run time as before', () => {
+    expect(renderResult(run({ durationMs: 40 }), DISCORD, LIMITS).statusLine).toBe('✅ done in 0.04 s');
+  });
+});
+
+const EOF_TRACEBACK = ['Traceback (most recent call last):', '  File "main.py", line 1, in <module>', 'EOFError: EOF when reading a line'];
+const moduleTraceback = (name: string) => [
+  'Traceback (most recent call last):',
+  '  File "main.py", line 1, in <module>',
+  `ModuleNotFoundError: No module named '${name}'`,
+];
+const crashed = (lines: readonly string[], over: Partial<RunResult> = {}) =>
+  run({ status: 'error', exitCode: 1, output: `${lines.join('\n')}\n`, ...over });
+/** The hint under the output, from its 💡 to the end ('' when there is none; the outputs here have no 💡). */
+const below = (reply: Reply) => {
+  const at = reply.text.indexOf('\n💡');
+  return at === -1 ? '' : reply.text.slice(at + 1);
+};
+
+describe('renderResult: hints', () => {
+  const NO_INPUT_HINT = [
+    '💡 input() found nothing to read. Give the program its input in a stdin block after the code, one line per input() call:',
+    '```stdin',
+    'first line',
+    'second line',
+    '```',
+  ].join('\n');
+
+  it('input() with no stdin: how to give it, under the output', () => {
+    const reply = renderResult(crashed(EOF_TRACEBACK), CONSOLE, LIMITS, { stdinGiven: false });
+    expect(reply.text).toBe(`❌ exited with code 1\n${EOF_TRACEBACK.join('\n')}\n${NO_INPUT_HINT}`);
+    expect(renderResult(crashed(EOF_TRACEBACK), CONSOLE, LIMITS, {}).text).toBe(reply.text);
+  });
+
+  it.each<[PlatformProfile, string, string]>([
+    [DISCORD, EOF_TRACEBACK.join('\n'), NO_INPUT_HINT.replace(/`/g, '\\`')],
+    [SLACK, EOF_TRACEBACK.join('\n').replace('<module>', '&lt;module&gt;'), NO_INPUT_HINT.replace(/`(?=`)/g, '`\u200b')],
+  ])('the hint is escaped, after the closed block (%o)', (profile, block, hint) => {
+    const reply = renderResult(crashed(EOF_TRACEBACK), profile, LIMITS, { stdinGiven: false });
+    expect(reply.text).toBe(`❌ exited with code 1\n${FENCE}\n${block}\n${FENCE}\n${hint}`);
+  });
+
+  it('input() past the end of the given stdin: one line per call', () => {
+    const reply = renderResult(crashed(EOF_TRACEBACK), CONSOLE, LIMITS, { stdinGiven: true });
+    expect(below(reply)).toBe(
+      '💡 input() ran out of input: the stdin block has fewer lines than the program reads. Give it one line per input() call.',
+    );
+  });
+
+  it.each<[string, string[]]>([
+    ['numpy and sympy', ['numpy', 'sympy']],
+    ['one package', ['numpy']],
+  ])('a missing module, with what is installed: %s', (_name, packages) => {
+    const reply = renderResult(crashed(moduleTraceback('requests')), CONSOLE, LIMITS, { packages });
+    expect(below(reply)).toBe(
+      "💡 'requests' isn't installed in the sandbox, and it has no network to install it. " +
+        `Installed besides the standard library: ${packages.join(', ')}.`,
+    );
+  });
+
+  it('a missing module, with only the standard library installed', () => {
+    const reply = renderResult(crashed(moduleTraceback('requests')), CONSOLE, LIMITS, { packages: [] });
+    expect(below(reply)).toBe(
+      "💡 'requests' isn't installed in the sandbox, and it has no network to install it. Only the standard library is installed.",
+    );
+  });
+
+  it('a missing module on a custom image: no list to give', () => {
+    const reply = renderResult(crashed(moduleTraceback('requests')), CONSOLE, LIMITS, { stdinGiven: false });
+    expect(below(reply)).toBe(
+      "💡 'requests' isn't installed in the sandbox, and it has no network to install it. " +
+        "It runs a custom image, whose list of packages isn't available here.",
+    );
+  });
+
+  it("names a dotted module as Python does, whatever follows it", () => {
+    const lines = [...moduleTraceback('a.b').slice(0, 2), "ModuleNotFoundError: No module named 'a.b'; 'a' is not a package"];
+    expect(below(renderResult(crashed(lines), CONSOLE, LIMITS, { packages: [] }))).toMatch(/^💡 'a\.b' isn't installed/);
+  });
+
+  it('a long package list is shortened to fit: a quarter of the reply at most', () => {
+    const packages = Array.from({ length: 300 }, (_, i) => `package-${i}`);
+    for (const profile of PROFILES) {
+      const reply = renderResult(crashed(moduleTraceback('requests')), profile, LIMITS, { packages });
+      const hint = below(reply);
+      expect(hint).toMatch(/: package\\?-0, package\\?-1, .* and \d+ more\.$/);
+      expect(hint.length).toBeLessThanOrEqual(profile.maxChars / 4);
+      const listed = hint.slice(hint.lastIndexOf(': ')).split(', ').length;
+      expect(hint.endsWith(` and ${300 - listed} more.`)).toBe(true);
+      expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+    }
+  });
+
+  it.each<[PlatformProfile, string]>([
+    [DISCORD, "💡 '@\u200beveryone <@\u200b1\\> \\`x\\`' isn't installed"],
+    [SLACK, "💡 '@everyone &lt;@1&gt; `x`' isn't installed"],
+  ])('the module name is escaped (%o)', (profile, start) => {
+    const reply = renderResult(crashed(moduleTraceback('@everyone <@1> `x`')), profile, LIMITS, { packages: [] });
+    expect(below(reply).startsWith(start)).toBe(true);
+  });
+
+  it('the hint takes room from the output, never the length limit; the traceback stays visible', () => {
+    const output = [...Array.from({ length: 10_000 }, (_, i) => `${i} ${'x'.repeat(200)}`), ...EOF_TRACEBACK];
+    for (const profile of PROFILES) {
+      const reply = renderResult(crashed(output), profile, LIMITS, { stdinGiven: false });
+      expect(reply.text.length).toBeLessThanOrEqual(profile.maxChars);
+      expect(reply.text.length).toBeGreaterThan(profile.maxChars - 100);
+      expect(reply.text).toContain(`EOFError: EOF when reading a line${profile.codeFences ? `\n${FENCE}` : ''}\n💡 input()`);
+      expect(reply.attachments).toHaveLength(1);
+    }
+  });
+
+  it('no hint when even the shortest does not fit', () => {
+    const tiny: PlatformProfile = { ...CONSOLE, maxChars: 200 };
+    const reply = renderResult(crashed(moduleTraceback('requests')), tiny, LIMITS, { packages: ['numpy'] });
+    expect(reply.text).not.toContain('💡');
+    expect(reply.text.length).toBeLessThanOrEqual(200);
+  });
+
+  it.each<[string, RunResult]>([
+    ['the words printed, then more output', crashed([...EOF_TRACEBACK, 'bye'])],
+    ['the error line without a traceback', crashed(['EOFError: EOF when reading a line'])],
+    ['a traceback printed by a program that then succeeded', crashed(EOF_TRACEBACK, { status: 'ok', exitCode: 0 })],
+    ['a traceback cut by the output limit', crashed(EOF_TRACEBACK, { status: 'output_limit', exitCode: null })],
+    ['another error', crashed([...EOF_TRACEBACK.slice(0, 2), 'ValueError: EOF when reading a line'])],
+    ['another module error', crashed([...EOF_TRACEBACK.slice(0, 2), "ImportError: cannot import name 'x' from 'numpy'"])],
+  ])('no hint: %s', (_name, result) => {
+    for (const profile of PROFILES) {
+      expect(renderResult(result, profile, LIMITS, { stdinGiven: false, packages: ['numpy'] }).text).not.toContain('💡');
+    }
+  });
+
+  it('no hint without a context, as before', () => {
+    for (const profile of PROFILES) {
+      expect(renderResult(crashed(EOF_TRACEBACK), profile, LIMITS).text).not.toContain('💡');
+      expect(renderResult(crashed(moduleTraceback('requests')), profile, LIMITS).text).not.toContain('💡');
     }
   });
 });
@@ -412,9 +588,7 @@ describe('renderNotice', () => {
       kind: 'notice',
       status: null,
       statusLine: expected,
-      output: '',
       text: expected,
-      truncated: false,
       attachments: [],
     });
   });
@@ -519,11 +693,17 @@ function expectedMarker(display: string, headEnd: number, tailStart: number): st
   return `…${parts.length > 0 ? ` ${parts.join(' and ')} hidden` : ''} (full output in output.txt)`;
 }
 
+/** Whether the preview is cut: it has a marker line, or there is no block for output there was. */
+function previewCut(output: string, reply: Reply, profile: PlatformProfile): boolean {
+  const block = shownBlock(reply, profile);
+  return block === '' ? output !== '' : previewParts(reply, profile).marker !== undefined;
+}
+
 /** A cut preview's shape on any profile; on a plain unfenced one, exactly what is shown and hidden. */
 function expectPreviewShape(output: string, reply: Reply, profile: PlatformProfile, context: string): void {
-  const { head, marker, tail } = previewParts(reply);
-  expect(reply.output.split('\n').filter((line) => MARKER_LINE.test(line)).length, context).toBe(marker ? 1 : 0);
-  if (!reply.truncated || marker === undefined) return;
+  const { head, marker, tail } = previewParts(reply, profile);
+  expect(shownBlock(reply, profile).split('\n').filter((line) => MARKER_LINE.test(line)).length, context).toBe(marker ? 1 : 0);
+  if (marker === undefined) return;
   const headLines = head === '' ? [] : head.split('\n');
   const tailLines = tail === '' ? [] : tail.split('\n');
   expect(headLines.at(-1), context).not.toBe(''); // no blank line next to the marker
@@ -541,7 +721,18 @@ function expectPreviewShape(output: string, reply: Reply, profile: PlatformProfi
   expect(marker, context).toBe(expectedMarker(display, head.length, tailStart));
 }
 
-const STATUSES: RunStatus[] = ['ok', 'error', 'timeout', 'memory', 'output_limit', 'killed', 'sandbox_error'];
+/** What holds of every reply: it fits, and nothing in it can break out, ping or reorder text. */
+function expectSafe(reply: Reply, profile: PlatformProfile, context: string): void {
+  expect(reply.text.length, context).toBeLessThanOrEqual(profile.maxChars);
+  expect(reply.text, context).not.toMatch(LONE_SURROGATE);
+  expect(reply.text, context).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  expect(reply.text, context).not.toMatch(BIDI);
+  if (profile.codeFences && profile.escape !== 'plain') expect([0, 2], context).toContain(reply.text.match(/```/g)?.length ?? 0);
+  if (profile.escape === 'discord') expect(reply.text, context).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
+  if (profile.escape === 'slack') expect(reply.text, context).not.toMatch(/[<>]/);
+}
+
+const STATUSES: RunStatus[] = ['ok', 'error', 'timeout', 'memory', 'output_limit', 'killed', 'cancelled', 'sandbox_error'];
 
 describe('renderResult: properties over generated inputs', () => {
   it('fits the platform, keeps fences balanced, never pings, never splits a character', () => {
@@ -560,22 +751,19 @@ describe('renderResult: properties over generated inputs', () => {
       const reply = renderResult(result, profile, LIMITS);
       const context = `seed ${seed}, ${JSON.stringify(profile)}`;
 
-      expect(reply.text.length, context).toBeLessThanOrEqual(profile.maxChars);
-      expect(reply.text, context).not.toMatch(LONE_SURROGATE);
-      expect(reply.text, context).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
-      expect(reply.text, context).not.toMatch(BIDI);
-      if (profile.codeFences) expect(reply.output, context).not.toContain(FENCE);
-      if (profile.codeFences && profile.escape !== 'plain') {
-        const fences = reply.text.match(/```/g)?.length ?? 0;
-        expect([0, 2], context).toContain(fences);
-        if (fences === 2) expect(reply.text.endsWith(`\n${FENCE}`), context).toBe(true);
+      expectSafe(reply, profile, context);
+      if (status === 'sandbox_error') {
+        expect(reply.text, context).toBe(reply.statusLine);
+        expect(reply.attachments, context).toEqual([]);
+        continue;
       }
-      if (profile.escape === 'discord') expect(reply.text, context).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
-      if (profile.escape === 'slack') expect(reply.text, context).not.toMatch(/[<>]/);
-      expect(reply.attachments.length, context).toBe(reply.truncated ? 1 : 0);
-      if (reply.truncated) expect(reply.attachments[0]?.data.toString('utf8'), context).toBe(Buffer.from(result.output).toString('utf8'));
-      if (profile.maxChars === Infinity && profile.maxLines === Infinity) expect(reply.truncated, context).toBe(false);
-      if (status !== 'sandbox_error') expectPreviewShape(output, reply, profile, context);
+      const block = shownBlock(reply, profile);
+      if (profile.codeFences) expect(block, context).not.toContain(FENCE);
+      if (block !== '' && profile.codeFences) expect(reply.text.endsWith(`\n${FENCE}`), context).toBe(true);
+      const cut = previewCut(output, reply, profile);
+      expect(reply.attachments.length, context).toBe(cut ? 1 : 0);
+      if (cut) expect(reply.attachments[0]?.data.toString('utf8'), context).toBe(Buffer.from(result.output).toString('utf8'));
+      expectPreviewShape(output, reply, profile, context);
     }
   });
 
@@ -588,15 +776,38 @@ describe('renderResult: properties over generated inputs', () => {
       const reply = renderResult(run({ status: 'error', output }), profile, LIMITS);
       const context = `seed ${seed}, ${JSON.stringify(profile)}`;
 
-      expect(reply.text.length, context).toBeLessThanOrEqual(profile.maxChars);
-      expect(reply.text, context).not.toMatch(LONE_SURROGATE);
-      if (profile.codeFences) expect(reply.output, context).not.toContain(FENCE);
-      if (profile.escape === 'discord') expect(reply.text, context).not.toMatch(/@(everyone|here)|<[@#][^\u200b]/i);
-      if (profile.escape === 'slack') expect(reply.text, context).not.toMatch(/[<>]/);
-      expect(reply.attachments.length, context).toBe(reply.truncated ? 1 : 0);
+      expectSafe(reply, profile, context);
+      if (profile.codeFences) expect(shownBlock(reply, profile), context).not.toContain(FENCE);
+      expect(reply.attachments.length, context).toBe(previewCut(output, reply, profile) ? 1 : 0);
       expectPreviewShape(output, reply, profile, context);
-      if (previewParts(reply).tail !== '') tails += 1;
+      if (previewParts(reply, profile).tail !== '') tails += 1;
     }
     expect(tails).toBeGreaterThan(150); // the generated cases do exercise the tail
+  });
+
+  it('with a context: hints and wait times fit too, escaped like everything else', () => {
+    let hints = 0;
+    for (let seed = 1; seed <= 600; seed += 1) {
+      const random = prng(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+      const name = Array.from({ length: pick([1, 3, 40]) }, () => pick(PIECES)).join('').replace(/['\n]/g, '');
+      const error = pick([EOF_TRACEBACK, moduleTraceback(name), moduleTraceback('requests')]);
+      const output = `${generatedTailOutput(random).trimEnd()}\n${error.join('\n')}${pick(['', '\n'])}`;
+      const profile = random() < 0.5 ? generatedProfile(random) : generatedTailProfile(random);
+      const context: RenderContext = {
+        waitedMs: Math.floor(random() * 100_000),
+        stdinGiven: random() < 0.5,
+        ...(random() < 0.7 ? { packages: Array.from({ length: pick([0, 2, 300]) }, () => pick(PIECES)) } : {}),
+      };
+      const result = run({ status: pick(['error', 'error', 'ok', 'timeout']), exitCode: 1, output, durationMs: Math.floor(random() * 6000) });
+      const reply = renderResult(result, profile, LIMITS, context);
+      const where = `seed ${seed}, ${JSON.stringify(profile)}`;
+
+      expectSafe(reply, profile, where);
+      expect(reply.attachments.length, where).toBeLessThanOrEqual(1);
+      if (reply.attachments.length > 0) expect(reply.attachments[0]?.data.toString('utf8'), where).toBe(output);
+      if (reply.text.includes('💡')) hints += 1;
+    }
+    expect(hints).toBeGreaterThan(150); // the generated cases do show hints
   });
 });
