@@ -3,6 +3,8 @@
  * The user's code never ran when one of these is reported (RunResult status `sandbox_error`).
  */
 
+import { defaultImageTag } from './image/recipe.js';
+
 interface DockerishError {
   name?: string;
   code?: string;
@@ -45,7 +47,8 @@ export function describeDockerError(error: unknown, context: ErrorContext): stri
       return `lost the connection to Docker (${e.code}): is the engine restarting?`;
   }
   if (/no such image/i.test(text) || (e.statusCode === 404 && /image/i.test(text))) {
-    return `the sandbox image ${context.image} is missing: run \`npx sandpiper image build\``;
+    const { what, fix } = missingImage(context.image);
+    return `${what}: ${fix}`;
   }
   if (/unknown runtime|runtime.*not (found|registered)/i.test(text)) {
     return (
@@ -54,6 +57,19 @@ export function describeDockerError(error: unknown, context: ErrorContext): stri
     );
   }
   return null;
+}
+
+/**
+ * A missing image, and how to get it: the built-in image is Sandpiper's to build; one named by
+ * SANDBOX_IMAGE is the operator's to provide (`image build` would build the built-in one instead).
+ */
+export function missingImage(image: string): { what: string; fix: string } {
+  return image === defaultImageTag()
+    ? { what: `the sandbox image ${image} is missing`, fix: 'run `npx sandpiper image build`' }
+    : {
+        what: `the sandbox image ${image} (SANDBOX_IMAGE) is missing`,
+        fix: 'build or load it, or unset SANDBOX_IMAGE to use the built-in image',
+      };
 }
 
 /** True for errors that mean "that container is already gone or stopped" (safe to ignore). */

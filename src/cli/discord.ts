@@ -1,8 +1,15 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { UsageError } from './usage.js';
+import { UsageError, type CommandHelp } from './usage.js';
 
-const USAGE = 'usage: sandpiper discord register [--guild ID]';
+export const discordHelp: CommandHelp = {
+  synopsis: 'discord register [--guild ID]',
+  summary: 'register /run and "Run Python" with Discord',
+  details: `  --guild ID  in that server only, where they show at once (else globally, which Discord
+              may take a few minutes to show)
+
+Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (see .env.example).`,
+};
 
 /** What adapters/discord/register.ts provides. */
 interface CommandRegistrar {
@@ -15,10 +22,12 @@ interface CommandRegistrar {
  * adapter, which is loaded at run time: src/ never imports adapters/ statically (DESIGN.md §1).
  */
 export async function discordCommand(args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, options: { guild: { type: 'string' } }, allowPositionals: true });
-  if (positionals.join(' ') !== 'register') throw new UsageError(USAGE);
+  const { positionals, values } = parseArgs({ args, options: { guild: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.join(' ') !== 'register') {
+    throw new UsageError(positionals.length ? `discord: unknown subcommand "${positionals.join(' ')}"` : 'discord: missing subcommand (register)', true);
+  }
   const guildId = values.guild;
-  if (guildId !== undefined && !/^\d+$/.test(guildId)) throw new UsageError(`--guild takes a numeric server id\n${USAGE}`);
+  if (guildId !== undefined && !/^\d+$/.test(guildId)) throw new UsageError(`discord: --guild takes a numeric server id, not "${guildId}"`);
 
   const discord = loadConfig().discord;
   if (!discord) throw new ConfigError('DISCORD_TOKEN is not set: put the bot token (Developer Portal → Bot → Reset Token) in .env');

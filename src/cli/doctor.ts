@@ -1,11 +1,23 @@
 import type Docker from 'dockerode';
+import { parseArgs } from 'node:util';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { openSandbox } from '../sandbox.js';
-import { describeDockerError, errorDetail } from '../../sandbox/docker-errors.js';
+import { describeDockerError, errorDetail, missingImage } from '../../sandbox/docker-errors.js';
 import { inspectImage } from '../../sandbox/image/ensure.js';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
+import { effectivePids, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
 import type { SandboxRunner } from '../../sandbox/runner.js';
+import { DOCKER_HOST_FORMS, malformedDockerHost, unreachableDockerHostFix } from './docker-host.js';
+import type { CommandHelp } from './usage.js';
+
+export const doctorHelp: CommandHelp = {
+  synopsis: 'doctor',
+  summary: 'check what a run needs, and say how to fix each problem',
+  details: `Checks what a run needs, in order: Docker answers (DOCKER_HOST), the runtime is registered
+(SANDBOX_RUNTIME), the kernel enforces the limits, the image is present and current
+(SANDBOX_IMAGE), and a trivial run works, isolated. Exit code 0 when all is good, 1 otherwise.`,
+};
 
 interface Check {
   ok: boolean;
@@ -32,7 +44,8 @@ async function checkDocker(docker: Docker, config: SandboxConfig): Promise<[Chec
     const info = (await docker.info()) as DockerInfo;
     return [{ ok: true, what: `Docker ${info.ServerVersion ?? '?'} answers (cgroup v${info.CgroupVersion ?? '?'})` }, info];
   } catch (error) {
-    return [{ ok: false, what: 'Docker is not reachable', fix: describeDockerError(error, config) ?? errorDetail(error) }, null];
+    const fix = unreachableDockerHostFix(process.env.DOCKER_HOST, error) ?? describeDockerError(error, config) ?? errorDetail(error);
+    return [{ ok: false, what: 'Docker is not reachable', fix }, null];
   }
 }
 
@@ -82,9 +95,7 @@ function checkLimits(info: DockerInfo): Check[] {
 
 async function checkImage(docker: Docker, config: SandboxConfig): Promise<Check> {
   const status = await inspectImage(docker, config.image);
-  if (!status.present) {
-    return { ok: false, what: `the sandbox image ${config.image} is missing`, fix: 'run `npx sandpiper image build`' };
-  }
+  if (!status.present) return { ok: false, ...missingImage(config.image) };
   if (status.current === false) {
     return { ok: false, what: `${config.image} is stale`, fix: 'run `npx sandpiper image build --force`' };
   }
@@ -112,13 +123,20 @@ function print(check: Check): void {
   if (check.fix && (!check.ok || check.warn)) process.stdout.write(`    fix: ${check.fix}\n`);
 }
 
+/** The pids limit a run gets, and why when it isn't SANDBOX_PIDS. */
+function pidsLimit(config: SandboxConfig): string {
+  const pids = effectivePids(config.limits, config.runtime);
+  if (pids === config.limits.pids) return `${pids} pids`;
+  return `${pids} pids (SANDBOX_PIDS=${config.limits.pids} raised to runsc's minimum of ${RUNSC_MIN_PIDS}: gVisor's own threads count too)`;
+}
+
 /** `sandpiper doctor`: checks what a run needs, in order, and says how to fix each failure. */
-export async function doctorCommand(): Promise<number> {
+export async function doctorCommand(args: string[]): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
   const config = loadConfig();
-  const sandbox = openSandbox({ ...config.sandbox, poolSize: 0 }, createLogger('silent'));
   const { limits } = config.sandbox;
   process.stdout.write(
-    `limits: ${limits.timeoutS} s, ${limits.memoryMb} MiB, ${limits.pids} pids, ${limits.cpus} CPU, ` +
+    `limits: ${limits.timeoutS} s, ${limits.memoryMb} MiB, ${pidsLimit(config.sandbox)}, ${limits.cpus} CPU, ` +
       `${limits.tmpfsMb} MiB /tmp, ${limits.outputKb} KiB output, code ≤ ${config.sandbox.maxCodeBytes / 1024} KiB\n`,
   );
   const checks: Check[] = [];
@@ -126,6 +144,13 @@ export async function doctorCommand(): Promise<number> {
     checks.push(check);
     print(check);
   };
+  // dockerode can't even be set up with an address it can't parse: say so, and go no further.
+  const badHost = malformedDockerHost(process.env.DOCKER_HOST);
+  if (badHost) {
+    report({ ok: false, what: badHost, fix: DOCKER_HOST_FORMS });
+    return summary(checks);
+  }
+  const sandbox = openSandbox({ ...config.sandbox, poolSize: 0 }, createLogger('silent'));
   try {
     const [docker, info] = await checkDocker(sandbox.docker, config.sandbox);
     report(docker);
@@ -140,6 +165,11 @@ export async function doctorCommand(): Promise<number> {
   } finally {
     await sandbox.close();
   }
+  return summary(checks);
+}
+
+/** The last line, and the exit code. */
+function summary(checks: Check[]): number {
   const failed = checks.filter((check) => !check.ok).length;
   process.stdout.write(failed ? `${failed} problem(s) found\n` : 'all good\n');
   return failed ? 1 : 0;

@@ -2,8 +2,18 @@ import Docker from 'dockerode';
 import { parseArgs } from 'node:util';
 import { buildImage } from '../../sandbox/image/build.js';
 import { inspectImage } from '../../sandbox/image/ensure.js';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
-import { UsageError } from './usage.js';
+import { defaultImageTag, IMAGE_REPOSITORY } from '../../sandbox/image/recipe.js';
+import { UsageError, type CommandHelp } from './usage.js';
+
+export const imageHelp: CommandHelp = {
+  synopsis: 'image build [--force] [--tag T]',
+  summary: 'build the sandbox image (offline with debootstrap if need be)',
+  details: `Builds sandbox/image/: from its Dockerfile when the base image can be pulled, else offline
+with debootstrap (as root). Skipped when an image of this recipe is already built.
+
+  --force   build it all the same
+  --tag T   tag it T instead of ${IMAGE_REPOSITORY}:<hash of the recipe>`,
+};
 
 /**
  * `sandpiper image build [--tag T] [--force]`: builds the sandbox image from sandbox/image/
@@ -20,7 +30,9 @@ export async function imageCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.join(' ') !== 'build') throw new UsageError('usage: sandpiper image build [--tag T] [--force]');
+  if (positionals.join(' ') !== 'build') {
+    throw new UsageError(positionals.length ? `image: unknown subcommand "${positionals.join(' ')}"` : 'image: missing subcommand (build)', true);
+  }
   const docker = new Docker();
   const tag = values.tag;
   const status = await inspectImage(docker, tag);

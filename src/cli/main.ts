@@ -1,70 +1,101 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../sandbox/assets.js';
 import { describeDockerError, errorDetail } from '../../sandbox/docker-errors.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { benchCommand } from './bench.js';
-import { discordCommand } from './discord.js';
-import { doctorCommand } from './doctor.js';
+import { benchHelp } from './bench-help.js';
+import { discordCommand, discordHelp } from './discord.js';
+import { doctorCommand, doctorHelp } from './doctor.js';
 import { evalCommand } from './eval.js';
-import { imageCommand } from './image.js';
-import { startCommand } from './start.js';
-import { UsageError } from './usage.js';
-
-const USAGE = `usage: sandpiper <command>
-
-  start                       run the bot: Discord/Slack when configured, else a terminal chat
-  eval [FILE...|-] [--json]   run Python files (or stdin) in the sandbox, exactly as the bot does
-  doctor                      check Docker, the runtime, the image and the limits; say how to fix
-  image build [--force]       build the sandbox image (offline with debootstrap if need be)
-  bench [--json] [--quick]    measure latency and throughput of every sandbox path, in one run
-  discord register [--guild ID]  register /run and "Run Python" with Discord (one guild: at once)
-
-Configuration comes from environment variables (see .env.example); a .env file in the current
-directory is read too.`;
+import { evalHelp } from './eval-help.js';
+import { imageCommand, imageHelp } from './image.js';
+import { startCommand, startHelp } from './start.js';
+import { commandUsage, isParseArgsError, parseArgsProblem, UsageError, wantsHelp, type CommandHelp } from './usage.js';
 
 export type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  start: startCommand,
-  eval: evalCommand,
-  doctor: doctorCommand,
-  image: imageCommand,
-  bench: benchCommand,
-  discord: discordCommand,
+const COMMANDS: Record<string, { run: Command; help: CommandHelp }> = {
+  start: { run: startCommand, help: startHelp },
+  eval: { run: evalCommand, help: evalHelp },
+  doctor: { run: doctorCommand, help: doctorHelp },
+  image: { run: imageCommand, help: imageHelp },
+  bench: { run: benchCommand, help: benchHelp },
+  discord: { run: discordCommand, help: discordHelp },
 };
 
-/** Runs the CLI; returns the process exit code (2 for usage errors). */
+const USAGE = `usage: sandpiper <command> [options]
+
+${Object.values(COMMANDS)
+  .map(({ help }) => `  ${help.synopsis.padEnd(34)}${help.summary}`)
+  .join('\n')}
+
+\`sandpiper <command> --help\` tells more about a command; \`sandpiper --version\` prints the version.
+Configuration comes from environment variables (see .env.example); a .env file in the current
+directory is read too.`;
+
+/** Runs the CLI; returns the process exit code (2 for usage and configuration errors). */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return name ? 0 : 2;
-  }
+  dropOutputOnBrokenPipe();
+  // `sandpiper help eval` is `sandpiper eval --help`.
+  const [name, ...rest] = argv[0] === 'help' && argv[1] ? [argv[1], '--help'] : argv;
+  if (!name) return print(USAGE, 2);
+  if (name === '--version' || name === '-v') return print(version(), 0);
+  if (name === '--help' || name === '-h' || name === 'help') return print(USAGE, 0);
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`sandpiper: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
   }
+  if (wantsHelp(rest)) return print(commandUsage(command.help), 0);
+
   if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
   try {
-    return await command(rest);
+    config = loadConfig();
   } catch (error) {
-    const parseError = String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-    if (error instanceof ConfigError || error instanceof UsageError || parseError) {
-      process.stderr.write(`sandpiper: ${(error as Error).message}\n`);
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sandpiper: ${error.message}\n`);
+    return 2;
+  }
+  for (const warning of config.warnings) process.stderr.write(`sandpiper: warning: ${warning}\n`);
+
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (isParseArgsError(error) || (error instanceof UsageError && error.showUsage)) {
+      const problem = error instanceof UsageError ? error.message : `${name}: ${parseArgsProblem(error as Error)}`;
+      process.stderr.write(`sandpiper: ${problem}\n\n${commandUsage(command.help)}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`sandpiper: ${error.message}\n`);
       return 2;
     }
     // Anything else is an environment problem (Docker down, a failed build): one clear line.
-    const message = describeDockerError(error, describedContext()) ?? errorDetail(error);
-    process.stderr.write(`sandpiper: ${message}\n`);
+    process.stderr.write(`sandpiper: ${describeDockerError(error, config.sandbox) ?? errorDetail(error)}\n`);
     return 1;
   }
 }
 
-/** The image and runtime named in error messages, without failing on a bad configuration. */
-function describedContext(): { image: string; runtime: string } {
-  try {
-    return loadConfig().sandbox;
-  } catch {
-    return { image: 'the sandbox image', runtime: 'runc' };
+function print(text: string, code: number): number {
+  process.stdout.write(`${text}\n`);
+  return code;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * `sandpiper doctor | head -3`: once the reader is gone, the rest of the output is dropped instead
+ * of crashing on EPIPE. The command still finishes (every step has a deadline), so the containers
+ * it made are removed.
+ */
+function dropOutputOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
   }
 }

@@ -1,4 +1,13 @@
+import { parseArgs } from 'node:util';
 import { StartError, startBot } from '../main.js';
+import type { CommandHelp } from './usage.js';
+
+export const startHelp: CommandHelp = {
+  synopsis: 'start',
+  summary: 'run the bot: on Discord and/or Slack when configured, else as a terminal chat',
+  details: `\`npm start\` runs this. SIGINT or SIGTERM stops it cleanly (a second one exits at once); the
+terminal chat also stops at the end of its input (Ctrl-D).`,
+};
 
 /** How long a stopped bot may take to exit by itself before it is made to (a platform library holding a socket). */
 const EXIT_GRACE_MS = 2_000;
@@ -9,7 +18,8 @@ const EXIT_GRACE_MS = 2_000;
  * one exits at once. A failed start names the part that failed and exits 1, with nothing left
  * running.
  */
-export async function startCommand(): Promise<number> {
+export async function startCommand(args: string[]): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
   let bot;
   try {
     bot = await startBot();

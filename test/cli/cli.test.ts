@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../sandbox/result.js';
-import { runCli } from '../support/cli.js';
+import { BIN, run, runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandpiper-cli-'));
 function file(name: string, code: string): string {
@@ -44,7 +44,9 @@ describe('sandpiper eval', () => {
   });
 
   it('refuses bad usage with exit code 2', async () => {
-    expect((await runCli(['eval', '--nope'])).code).toBe(2);
+    const unknown = await runCli(['eval', '--nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^sandpiper: eval: unknown option '--nope'\n\nusage: sandpiper eval /);
     expect((await runCli(['eval', join(dir, 'missing.py')])).stderr).toContain("can't read");
     expect((await runCli(['frobnicate'])).code).toBe(2);
     const bad = await runCli(['eval'], { env: { SANDBOX_MEMORY_MB: 'lots' }, stdin: 'print(1)' });
@@ -78,9 +80,113 @@ describe('sandpiper doctor', () => {
     expect(run.stdout).toMatch(/✖ Docker is not reachable\n\s+fix: .*start the Docker engine/);
   });
 
-  it('fails with a fix when the runtime is not registered or the image is missing', async () => {
-    const run = await runCli(['doctor'], { env: { SANDBOX_RUNTIME: 'runsc', SANDBOX_IMAGE: 'nope:missing' } });
+  it('says a custom image missing is the operator\'s to provide, not `image build`\'s', async () => {
+    const run = await runCli(['doctor'], { env: { SANDBOX_IMAGE: 'nope:missing' } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/✖ the sandbox image nope:missing is missing\n\s+fix: run `npx sandpiper image build`/);
+    expect(run.stdout).toMatch(
+      /✖ the sandbox image nope:missing \(SANDBOX_IMAGE\) is missing\n\s+fix: build or load it, or unset SANDBOX_IMAGE to use the built-in image\n/,
+    );
+    expect(run.stdout).not.toContain('image build');
+  });
+
+  it('shows the pids limit runsc really applies, and why', async () => {
+    const raised = await runCli(['doctor'], { env: { SANDBOX_RUNTIME: 'runsc', SANDBOX_IMAGE: 'nope:missing' } });
+    expect(raised.stdout).toMatch(/^limits: .*, 512 pids \(SANDBOX_PIDS=64 raised to runsc's minimum of 512: [^)]+\), 1 CPU/);
+    const enough = await runCli(['doctor'], { env: { SANDBOX_RUNTIME: 'runsc', SANDBOX_PIDS: '600', SANDBOX_IMAGE: 'nope:missing' } });
+    expect(enough.stdout).toMatch(/^limits: .*, 600 pids, 1 CPU/);
+    const runc = await runCli(['doctor'], { env: { SANDBOX_PIDS: '32', SANDBOX_IMAGE: 'nope:missing' } });
+    expect(runc.stdout).toMatch(/^limits: .*, 32 pids, 1 CPU/);
+  });
+
+  it('says what is wrong with DOCKER_HOST, and how to fix it', async () => {
+    const unset = /or unset DOCKER_HOST to use the local engine/;
+    const garbage = await runCli(['doctor'], { env: { DOCKER_HOST: 'garbage' } });
+    expect(garbage.stdout).toMatch(/✖ DOCKER_HOST="garbage" is not a Docker address\n\s+fix: set it to unix:\/\/\/path\/to\/docker.sock, tcp:\/\/HOST:PORT/);
+    expect(garbage.stdout).toMatch(unset);
+    const nowhere = await runCli(['doctor'], { env: { DOCKER_HOST: 'tcp://nowhere:1' } });
+    expect(nowhere.stdout).toMatch(/✖ Docker is not reachable\n\s+fix: no host named "nowhere" \(E[A-Z_]+\): correct DOCKER_HOST="tcp:\/\/nowhere:1"/);
+    const socket = await runCli(['doctor'], { env: { DOCKER_HOST: 'unix:///nope.sock' } });
+    expect(socket.stdout).toMatch(/✖ Docker is not reachable\n\s+fix: no socket at \/nope.sock \(ENOENT\): start the Docker engine, correct DOCKER_HOST/);
+    for (const result of [garbage, nowhere, socket]) {
+      expect(result.stdout).not.toMatch(/getaddrinfo|connect ENOENT/);
+      expect(result.stdout).toMatch(unset);
+      expect(result.code).toBe(1);
+    }
+  });
+
+  it('can be cut short by a pipe (`doctor | head -1`) without an EPIPE crash', async () => {
+    const piped = await run('bash', ['-c', `"${process.execPath}" "${BIN}" doctor | head -1; exit \${PIPESTATUS[0]}`]);
+    expect(piped.stdout).toMatch(/^limits: [^\n]+\n$/);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0); // it still finished its checks, and removed its container
+  });
+});
+
+describe('sandpiper usage', () => {
+  const COMMANDS = ['start', 'eval', 'doctor', 'image', 'bench', 'discord'];
+
+  it('bare: lists every command', async () => {
+    const bare = await runCli([]);
+    expect(bare.stdout).toMatch(/^usage: sandpiper <command>/);
+    for (const name of COMMANDS) expect(bare.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(bare.code).toBe(2);
+    expect((await runCli(['--help'])).stdout).toBe(bare.stdout);
+  });
+
+  it('--version and -v print the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) expect(await runCli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('every command answers --help and -h with its own usage, and does nothing else', async () => {
+    for (const name of COMMANDS) {
+      const help = await runCli([name, '--help'], { env: { DOCKER_HOST: 'unix:///nope.sock' } }); // nothing may need Docker
+      expect(help.stdout).toMatch(new RegExp(`^usage: sandpiper ${name}\\b[^\\n]*\\n\\n\\S`));
+      expect(help.stderr).toBe('');
+      expect(help.code).toBe(0);
+      expect(await runCli([name, '-h'])).toEqual(help);
+    }
+    expect(await runCli(['help', 'eval'])).toEqual(await runCli(['eval', '--help']));
+  });
+
+  it('an unknown option gets one clear line and the command\'s usage, never parseArgs\' own text', async () => {
+    for (const name of COMMANDS) {
+      const wrong = await runCli([name, '--nope']);
+      const [problem, blank, usage] = wrong.stderr.split('\n');
+      expect(problem).toBe(`sandpiper: ${name}: unknown option '--nope'`);
+      expect([blank, usage]).toEqual(['', expect.stringMatching(new RegExp(`^usage: sandpiper ${name}\\b`))]);
+      expect(wrong.stderr).not.toMatch(/To specify a positional|ERR_PARSE_ARGS/);
+      expect(wrong.stdout).toBe('');
+      expect(wrong.code).toBe(2);
+    }
+  });
+
+  it('a missing or unknown subcommand or value is named, with the usage', async () => {
+    expect((await runCli(['image'])).stderr).toMatch(/^sandpiper: image: missing subcommand \(build\)\n\nusage: sandpiper image build/);
+    expect((await runCli(['discord', 'regster'])).stderr).toMatch(/^sandpiper: discord: unknown subcommand "regster"\n\nusage:/);
+    expect((await runCli(['image', 'build', '--tag'])).stderr).toMatch(/^sandpiper: image: option '--tag <value>' argument missing\n/);
+    const guild = await runCli(['discord', 'register', '--guild', 'abc'], { env: { DISCORD_TOKEN: 't' } });
+    expect(guild).toMatchObject({ code: 2, stderr: 'sandpiper: discord: --guild takes a numeric server id, not "abc"\n' });
+  });
+});
+
+describe('configuration through the CLI', () => {
+  it('a misspelled setting stops any command with exit code 2, naming the setting meant', async () => {
+    const typo = await runCli(['doctor'], { env: { SANDBOX_TIMEOUT: '1' } });
+    expect(typo.stderr).toBe(
+      'sandpiper: invalid configuration:\n  SANDBOX_TIMEOUT is not a Sandpiper setting: did you mean SANDBOX_TIMEOUT_S?\n',
+    );
+    expect(typo.stdout).toBe('');
+    expect(typo.code).toBe(2);
+    const value = await runCli(['image', 'build'], { env: { SANDBOX_TIMEOUT_S: '0x10' } });
+    expect(value.stderr).toContain('SANDBOX_TIMEOUT_S="0x10": expected a number of seconds between 0.1 and 600');
+    expect(value.code).toBe(2);
+  });
+
+  it('a name that may be another program\'s is only a warning', async () => {
+    const build = await runCli(['image', 'build'], { env: { LOG_FORMAT: 'json' } });
+    expect(build.stderr).toContain('sandpiper: warning: LOG_FORMAT is not a Sandpiper setting (ignored); .env.example lists them all\n');
+    expect(build.stdout).toMatch(/is already built/);
+    expect(build.code).toBe(0);
   });
 });
