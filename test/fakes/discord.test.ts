@@ -335,6 +335,17 @@ describe('fake discord with the real discord.js client', () => {
     expect(f.requests.find((r) => r.status === 429)?.response).toMatchObject({ retry_after: 0.2, global: false });
   });
 
+  it('holds a request unanswered under a hang fault, until the fake closes', async () => {
+    const { f, c } = await connect();
+    f.failNext({ method: 'POST' }, { kind: 'hang' });
+    const channel = c.channels.cache.get(f.channelId) as TextChannel;
+    const sending = channel.send('unanswered');
+    expect((await f.waitForRequest({ method: 'POST' })).status).toBe(0);
+    expect(f.state.messages.size).toBe(0);
+    await f.close();
+    await expect(sending).rejects.toThrow();
+  });
+
   it('surfaces injected 403s and missing permissions as DiscordAPIError codes', async () => {
     const { f, c } = await connect();
     const channel = c.channels.cache.get(f.channelId) as TextChannel;

@@ -15,7 +15,9 @@ export type Fault =
   /** Any status, e.g. 500/502/503; body defaults to Discord's `{message, code: 0}`. */
   | { kind: 'status'; status: number; body?: unknown }
   /** A Discord error code (50013 Missing Permissions, 50001 Missing Access, 10003 Unknown Channel, ...). */
-  | { kind: 'code'; code: number; status?: number; message?: string };
+  | { kind: 'code'; code: number; status?: number; message?: string }
+  /** No answer at all (a Discord that is gone without a word): recorded with status 0, held open until the fake closes. */
+  | { kind: 'hang' };
 
 interface Queued {
   match: (req: RecordedRequest) => boolean;
@@ -60,7 +62,7 @@ export function rateLimitHeaders(method: string, route: string): Record<string, 
   };
 }
 
-export function faultReply(fault: Fault, method: string, route: string): Reply {
+export function faultReply(fault: Exclude<Fault, { kind: 'hang' }>, method: string, route: string): Reply {
   switch (fault.kind) {
     case 'ratelimit': {
       const retryAfter = fault.retryAfter ?? 0.1;

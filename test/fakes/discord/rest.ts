@@ -76,6 +76,11 @@ async function handle(deps: RestDeps, req: IncomingMessage, res: ServerResponse)
   const match = prefixed ? findRoute(routes, method, path) : undefined;
   const template = match && 'route' in match ? match.route.template : path;
   const fault = deps.faults.take(rec);
+  if (fault?.kind === 'hang') {
+    deps.log.push(rec);
+    deps.activity.emit('activity');
+    return;
+  }
   let reply: Reply;
   if (fault) reply = faultReply(fault, method, template);
   else if (!match) reply = { status: 404, body: { message: '404: Not Found', code: 0 } };

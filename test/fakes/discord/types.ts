@@ -139,6 +139,7 @@ export interface RecordedRequest {
   /** Parsed JSON body, or multipart `payload_json`; undefined when there was none. */
   body: any;
   files: RecordedFile[];
+  /** 0 for a request the fake never answered (a `hang` fault). */
   status: number;
   response: unknown;
   at: number;
