@@ -56,9 +56,9 @@ function checkRuntime(info: DockerInfo, config: SandboxConfig): Check {
       ok: false,
       what: `runtime "${config.runtime}" (SANDBOX_RUNTIME) is not registered; Docker has: ${runtimes.join(', ')}`,
       fix:
-        'install gVisor (apt-get install runsc), add {"runtimes": {"runsc": {"path": "/usr/bin/runsc", ' +
-        '"runtimeArgs": ["--network=none"]}}} to /etc/docker/daemon.json and restart dockerd — ' +
-        'or set SANDBOX_RUNTIME=runc',
+        '`sudo npm run setup` (in the checkout) installs gVisor and registers it; by hand: apt-get install runsc, ' +
+        'add {"runtimes": {"runsc": {"path": "/usr/bin/runsc", "runtimeArgs": ["--network=none"]}}} to ' +
+        '/etc/docker/daemon.json and reload dockerd (kill -HUP) — or set SANDBOX_RUNTIME=runc',
     };
   }
   const gvisor = runtimes.includes('runsc') ? 'gVisor (runsc) is available' : 'gVisor (runsc) is not installed';
