@@ -1,11 +1,47 @@
-import { Client, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { withDeadline } from '../../sandbox/deadline.js';
 import type { DiscordConfig } from '../../src/config.js';
+import type { Logger } from '../../src/log.js';
+import { errorFields, isDisallowedIntents } from './errors.js';
+
+export const MESSAGE_CONTENT_MISSING =
+  'Discord refused the Message Content intent (it is privileged: enable it in the Developer Portal, ' +
+  'Bot → Privileged Gateway Intents). Connected without it, Discord hides the text of server messages ' +
+  "that don't mention the bot: `!run` messages, ▶️ reactions and their edits find no code there. " +
+  '/run, the "Run Python" menu, @mentions and DMs still work.';
+
+/** How long logging in (until the gateway says ready) may take: start-up fails rather than hangs. */
+const LOGIN_MS = 30_000;
+/** How long disconnecting may take when Discord doesn't answer. */
+const DISCONNECT_MS = 5_000;
 
 /**
- * The discord.js Client as Sandpiper needs it (DESIGN.md §5). `messageContent: false` is the
- * fallback when the app hasn't been granted that privileged intent.
+ * Logs in and waits until the client is ready. `listen` is called on each client before it logs
+ * in, so no event is missed. When the Message Content intent isn't granted (close code 4014),
+ * logs in again without it and says what still works.
  */
-export function createClient(config: DiscordConfig, messageContent: boolean): Client {
+export async function connect(config: DiscordConfig, log: Logger, listen: (client: Client) => void): Promise<Client> {
+  try {
+    return await login(createClient(config, true), config.token, log, listen);
+  } catch (error) {
+    if (!isDisallowedIntents(error)) throw error;
+    log.warn(MESSAGE_CONTENT_MISSING);
+    return login(createClient(config, false), config.token, log, listen);
+  }
+}
+
+/** Disconnects within a deadline; never rejects (a stop must end whatever Discord does). */
+export async function disconnect(client: Client, log: Logger): Promise<void> {
+  await withDeadline(client.destroy(), DISCONNECT_MS, 'Discord did not disconnect in time').catch((error: unknown) =>
+    log.warn(errorFields(error), 'could not disconnect from Discord cleanly'),
+  );
+}
+
+/**
+ * The discord.js Client as Sandpiper needs it. `messageContent: false` is the fallback when the
+ * app hasn't been granted that privileged intent.
+ */
+function createClient(config: DiscordConfig, messageContent: boolean): Client {
   return new Client({
     intents: [
       GatewayIntentBits.Guilds,
@@ -17,8 +53,32 @@ export function createClient(config: DiscordConfig, messageContent: boolean): Cl
     ],
     // Without these, DMs and reactions on uncached messages (or from uncached users) are dropped.
     partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
-    rest: { api: config.apiUrl },
+    // Each REST attempt gives up after 15 s (discord.js retries a few times): no call waits forever.
+    rest: { api: config.apiUrl, timeout: 15_000 },
     // Nobody is ever pinged by a reply, whatever the output says: this covers every message sent.
     allowedMentions: { parse: [], repliedUser: false },
   });
+}
+
+async function login(client: Client, token: string, log: Logger, listen: (client: Client) => void): Promise<Client> {
+  watch(client, log);
+  listen(client);
+  const ready = new Promise((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await withDeadline(Promise.all([client.login(token), ready]), LOGIN_MS, `Discord did not let the bot in within ${LOGIN_MS / 1000} s`);
+    return client;
+  } catch (error) {
+    await disconnect(client, log);
+    throw error;
+  }
+}
+
+/** The client's own trouble is logged, never thrown: an 'error' event without a listener would crash. */
+function watch(client: Client, log: Logger): void {
+  client.on(Events.Error, (error) => log.error(errorFields(error), 'Discord client error'));
+  client.on(Events.ShardError, (error, shard) => {
+    if (isDisallowedIntents(error)) return; // connect() explains that one
+    log.warn({ shard, ...errorFields(error) }, 'Discord gateway connection error');
+  });
+  client.on(Events.Warn, (message) => log.warn({ detail: message }, 'Discord client warning'));
 }

@@ -1,7 +1,72 @@
+import { Events, type Client } from 'discord.js';
 import type { AdapterContext, RunningAdapter } from '../../src/adapter.js';
-import { startDiscord } from './adapter.js';
+import { Answers } from '../../src/answers.js';
+import { ExpiringMap } from '../../src/expiring-map.js';
+import { DISCORD } from '../../src/platforms.js';
+import { Work } from '../../src/work.js';
+import { isAllowed, NOT_HERE } from './access.js';
+import { buttonHandler } from './buttons.js';
+import { connect, disconnect } from './client.js';
+import { errorFields } from './errors.js';
+import { listenForMessages } from './messages.js';
+import { answerPrivately, postedReplies, type PostedReply } from './post.js';
+import { runCommandHandler } from './run-command.js';
+import { runMenuHandler } from './run-menu.js';
 
-/** The Discord adapter, as src/main.ts loads it by name (DESIGN.md §1). */
-export function start(context: AdapterContext): Promise<RunningAdapter> {
-  return startDiscord(context);
+/** Timings fixed in production and shortened by tests. */
+export interface Tuning {
+  /** A burst of edits of a message re-runs it once, this long after the last one (ms). */
+  editDebounceMs: number;
+}
+
+/** How long /run code stays available to "Run again", and how much of it is kept. */
+const CODE_TTL_MS = 24 * 60 * 60_000;
+const KEPT_CODES = 1000; // each at most SANDBOX_MAX_CODE_KB
+
+/**
+ * The Discord adapter, as src/main.ts loads it by name: connects, then answers every trigger
+ * through the shared answer pipeline.
+ */
+export async function start({ config, evaluator, log }: AdapterContext, tuning: Partial<Tuning> = {}): Promise<RunningAdapter> {
+  const discord = config.discord;
+  if (!discord) throw new Error('the Discord adapter needs DISCORD_TOKEN');
+  const work = new Work(log, errorFields);
+  const answers = new Answers<PostedReply>({
+    evaluator,
+    profile: DISCORD,
+    replies: postedReplies(log),
+    work,
+    log,
+    editWindowMs: discord.editWindowMs,
+    editDebounceMs: tuning.editDebounceMs,
+  });
+  const codes = new ExpiringMap<string, string>(CODE_TTL_MS, KEPT_CODES);
+  const interactionHandlers = [
+    runCommandHandler({ answers, codes, log }),
+    runMenuHandler({ answers, prefix: discord.prefix, log }),
+    buttonHandler({ answers, codes, prefix: discord.prefix, log }),
+  ];
+
+  const listen = (client: Client) => {
+    listenForMessages({ client, config: discord, answers, work, log });
+    client.on(Events.InteractionCreate, (interaction) => {
+      const handle = interactionHandlers.map((handler) => handler(interaction)).find((found) => found !== undefined);
+      if (!handle || !interaction.isRepliable()) return;
+      work.start('interaction', () => (isAllowed(discord, interaction) ? handle() : answerPrivately(interaction, NOT_HERE)));
+    });
+  };
+  const client = await connect(discord, log, listen);
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+
+  return {
+    name: 'discord',
+    async stop(graceMs) {
+      // Requests arriving while replies are still being posted are answered "restarting" by the
+      // (closed) evaluator; pending re-runs on edit are dropped.
+      answers.close();
+      if (!(await work.drain(graceMs))) log.warn('stopping with Discord replies still unposted');
+      work.close();
+      await disconnect(client, log);
+    },
+  };
 }

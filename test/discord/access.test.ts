@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_CONTENT_MISSING } from '../../adapters/discord/connect.js';
+import { MESSAGE_CONTENT_MISSING } from '../../adapters/discord/client.js';
 import { FakeSandbox } from '../support/fake-sandbox.js';
 import { py, startHarness, WARN } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BOT_PERMISSIONS, Perm, type RecordedRequest } from '../fakes/discord/server.js';
+import { DEFAULT_BOT_PERMISSIONS, Perm, type FakeDiscord, type RecordedRequest } from '../fakes/discord/server.js';
 import { FakeSandbox, printedStrings } from '../support/fake-sandbox.js';
-import { py, startHarness, WARN } from './harness.js';
+import { py, startHarness, STOP_GRACE_MS, WARN } from './harness.js';
 
 /** Discord failing in the ways it does: the user still gets an answer where possible, the bot never crashes. */
 
@@ -93,17 +93,38 @@ describe('discord failures', { timeout: 20_000 }, () => {
     expect(h.fake.requestsMatching((r) => r.method === 'POST' && r.path.endsWith('/messages')).map((r) => r.status)).toEqual([400]);
   });
 
-  it('stop() ignores new messages but lets runs in flight post their replies', async () => {
+  it('stop() lets a run in flight post its reply, answers newcomers "restarting", then disconnects', async () => {
     const { sandbox, release } = gatedSandbox();
     const h = await startHarness({ sandbox });
     const source = h.fake.sendMessage({ content: '!run print("in flight")' });
     await h.fake.waitFor(() => (sandbox.calls.length === 1 ? true : undefined));
-    const stopped = h.adapter.stop();
-    h.fake.sendMessage({ content: '!run print("too late")' });
+    // As src/main.ts stops: the adapter and the evaluator together.
+    const stopped = Promise.all([h.adapter.stop(STOP_GRACE_MS), h.evaluator.close(STOP_GRACE_MS)]);
+    const late = h.fake.sendMessage({ content: '!run print("too late")' });
+    expect((await h.replyTo(late)).content).toBe('Sandpiper is restarting. Try again in a minute.');
     release();
     await stopped;
     expect(h.fake.requestsMatching((r) => r.body?.message_reference?.message_id === source.id)).toHaveLength(1);
     expect(sandbox.calls.map((c) => c.code)).toEqual(['print("in flight")']);
     expect(h.fake.gateway.sessions.size).toBe(0); // the client disconnected
+  });
+
+  const discordGone = {
+    'stops answering': (fake: FakeDiscord) => fake.failNext(() => true, { kind: 'hang' }, Infinity),
+    'goes away': (fake: FakeDiscord) => fake.close(),
+  };
+  it.each(Object.entries(discordGone))('stop() ends within its grace period when Discord %s while a run is in progress', async (_, disappear) => {
+    const { sandbox, release } = gatedSandbox();
+    const h = await startHarness({ sandbox });
+    h.fake.sendMessage({ content: '!run print("unanswered")' });
+    await h.fake.waitFor(() => (sandbox.calls.length === 1 ? true : undefined));
+    await disappear(h.fake);
+    release();
+    const graceMs = 1_000;
+    const startedAt = Date.now();
+    await Promise.all([h.adapter.stop(graceMs), h.evaluator.close(graceMs)]);
+    expect(Date.now() - startedAt).toBeLessThan(graceMs + 5_000);
+    expect(h.fake.requestsMatching((r) => r.body?.message_reference !== undefined && r.status === 200)).toEqual([]);
+    expect(h.fake.gateway.openConnections).toBe(0);
   });
 });

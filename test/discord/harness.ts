@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect, onTestFinished } from 'vitest';
-import { startDiscord } from '../../adapters/discord/adapter.js';
-import type { Tuning } from '../../adapters/discord/bot.js';
+import { start, type Tuning } from '../../adapters/discord/index.js';
 import type { RunningAdapter } from '../../src/adapter.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Evaluator, type SandboxPort } from '../../src/evaluator.js';
@@ -25,6 +24,7 @@ export interface LogLine {
 export interface Harness {
   fake: FakeDiscord;
   sandbox: SandboxPort;
+  evaluator: Evaluator;
   config: Config;
   adapter: RunningAdapter;
   logs: LogLine[];
@@ -45,6 +45,8 @@ export interface HarnessOptions {
 
 const LOADING = 1 << 7;
 export const WARN = 40;
+/** How long a stop lets replies still being posted take (the bot's is the run timeout plus a few seconds). */
+export const STOP_GRACE_MS = 5_000;
 const TEST_TUNING: Partial<Tuning> = { editDebounceMs: 50 };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -62,17 +64,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   let adapter: RunningAdapter | undefined;
   onTestFinished(async () => {
-    await adapter?.stop();
+    await adapter?.stop(STOP_GRACE_MS);
     await evaluator.close();
     await fake.close();
   });
-  adapter = await startDiscord({ evaluator, config, log }, { ...TEST_TUNING, ...options.tuning });
+  adapter = await start({ evaluator, config, log }, { ...TEST_TUNING, ...options.tuning });
 
   const message = (pred: (m: FakeMessage) => boolean, timeoutMs?: number) =>
     fake.waitForBotMessage((m) => (m.flags & LOADING) === 0 && pred(m), timeoutMs);
   return {
     fake,
     sandbox,
+    evaluator,
     config,
     adapter,
     logs,

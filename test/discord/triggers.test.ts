@@ -9,7 +9,7 @@ describe('discord triggers', { timeout: 20_000 }, () => {
     const h = await startHarness();
     const source = h.fake.sendMessage({ content: `!run ${py('print("hi")')}` });
     const reply = await h.replyTo(source);
-    expect(reply.content).toMatch(/^✅ done in 0\.01 s\n```\nhi\n```$/);
+    expect(reply.content).toMatch(/^✅ done in \d+\.\d\d s( \(ran 0\.01 s\))?\n```\nhi\n```$/);
     expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'print("hi")' }]);
     expect(buttonIds(reply)).toEqual([`sandpiper:again:m:${source.id}:${h.fake.user.id}`, `sandpiper:delete:m:${source.id}:${h.fake.user.id}`]);
     const hourglass = `/channels/${h.fake.channelId}/messages/${source.id}/reactions/⏳/@me`;
@@ -40,12 +40,24 @@ describe('discord triggers', { timeout: 20_000 }, () => {
     expect(reply.channel_id).toBe(source.channel_id);
   });
 
+  it('answers a DM without code with the how-to, as it answers a mention', async () => {
+    const h = await startHarness();
+    const reply = await h.replyTo(h.fake.sendDm({ content: 'hello, what can you do?' }));
+    const mentioned = await h.replyTo(h.fake.sendMessage({ content: 'hello, what can you do?', mentionBot: true }));
+    expect(reply.content).toMatch(/^No code found\. Put your code in a block/);
+    expect(reply.content).toBe(mentioned.content);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([]);
+  });
+
   it('needs the prefix in DMs too when DISCORD_DMS is off', async () => {
     const h = await startHarness({ env: { DISCORD_DMS: 'false' } });
+    h.fake.sendDm({ content: 'hello, what can you do?' });
     h.fake.sendDm({ content: py('print("ignored")') });
     const source = h.fake.sendDm({ content: `!run ${py('print("prefixed")')}` });
     expect((await h.replyTo(source)).content).toContain('prefixed');
     expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("prefixed")']);
+    // Events are handled in order: had the plain DM been answered, its reply would be there by now.
+    expect([...h.fake.state.messages.values()].filter((m) => m.author.id === h.fake.bot.id)).toHaveLength(1);
   });
 
   it('runs a message when someone reacts with the run emoji, once per window', async () => {
@@ -64,6 +76,20 @@ describe('discord triggers', { timeout: 20_000 }, () => {
     const later = h.fake.sendMessage({ content: `!run ${py('print("later")')}` });
     await h.replyTo(later);
     expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("reacted")', 'print("later")']);
+  });
+
+  it('runs nothing when someone reacts to a message already answered through the prefix', async () => {
+    const h = await startHarness();
+    const bob = h.fake.addUser({ username: 'bob' });
+    const source = h.fake.sendMessage({ content: `!run ${py('print("asked")')}` });
+    await h.replyTo(source);
+    h.fake.addReaction({ message: source, emoji: '▶️', user: bob });
+    // A reaction handled later than the one above: once it is answered, the first was handled too.
+    const other = h.fake.sendMessage({ content: py('print("other")') });
+    h.fake.addReaction({ message: other, emoji: '▶️', user: bob });
+    await h.replyTo(other);
+    expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("asked")', 'print("other")']);
+    expect([...h.fake.state.messages.values()].filter((m) => m.message_reference?.message_id === source.id)).toHaveLength(1);
   });
 
   it('answers /run code:… by deferring at once, then editing the response', async () => {
@@ -118,6 +144,19 @@ describe('discord triggers', { timeout: 20_000 }, () => {
     await h.replyTo(h.fake.sendMessage({ content: '!run print("first")' }));
     const second = h.fake.sendMessage({ content: '!run print("second")' });
     expect((await h.replyTo(second)).content).toMatch(/^Slow down: you have used this minute's runs\. Try again in \d+ s\.$/);
+    expect((h.sandbox as FakeSandbox).calls).toHaveLength(1);
+    // The refusal came before any ⏳: the run was never admitted.
+    expect(h.fake.requestsMatching({ path: `/channels/${h.fake.channelId}/messages/${second.id}/reactions/⏳/@me` })).toEqual([]);
+  });
+
+  it('refuses /run over the limits privately, without "thinking…" first', async () => {
+    const h = await startHarness({ env: { LIMIT_USER_RUNS_PER_MINUTE: '1' } });
+    await h.responseTo(h.fake.slashCommand({ name: 'run', options: { code: 'print("first")' } }));
+    const second = h.fake.slashCommand({ name: 'run', options: { code: 'print("second")' } });
+    const callback = await second.waitForCallback();
+    expect(callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(callback.body.data.content).toMatch(/^Slow down: you have used this minute's runs\./);
+    expect(h.fake.requestsMatching({ path: `/interactions/${second.id}/${second.token}/callback` })).toHaveLength(1);
     expect((h.sandbox as FakeSandbox).calls).toHaveLength(1);
   });
 });

@@ -1,6 +1,9 @@
 import type { Channel } from 'discord.js';
 import type { DiscordConfig } from '../../src/config.js';
 
+/** What an interaction outside the allow-lists is told: Discord would say "failed" otherwise. */
+export const NOT_HERE = 'Sandpiper doesn’t run code here.';
+
 /** Where a message or interaction happened (a Message and an Interaction both fit). */
 export interface Place {
   guildId: string | null;
