@@ -15,7 +15,7 @@ async function containersOf(pid: number): Promise<string[]> {
 describe('the bot killed with SIGKILL', () => {
   it('leaves containers behind, and the next start reaps every one of them', async () => {
     const bot = spawn(process.execPath, [BIN, 'start'], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, SANDBOX_POOL_SIZE: '2' } });
-    bot.stdin.end('import time\ntime.sleep(30)');
+    bot.stdin.end('```py\nimport time\ntime.sleep(30)\n```\n');
     const pid = bot.pid!;
     // Wait for its running sandbox plus its pool.
     for (let i = 0; i < 200 && (await containersOf(pid)).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
@@ -26,7 +26,7 @@ describe('the bot killed with SIGKILL', () => {
     await new Promise((resolve) => bot.on('close', resolve));
     expect((await containersOf(pid)).length).toBe(orphans.length); // nobody cleaned up
 
-    const next = await runCli(['start'], { stdin: 'print("next start")', env: { SANDBOX_POOL_SIZE: '0' } });
+    const next = await runCli(['start'], { stdin: '```py\nprint("next start")\n```\n', env: { SANDBOX_POOL_SIZE: '0' } });
     expect(next.stdout).toContain('next start');
     expect(await containersOf(pid)).toEqual([]);
   }, 60_000);
