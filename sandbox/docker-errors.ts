@@ -59,6 +59,11 @@ export function describeDockerError(error: unknown, context: ErrorContext): stri
   return null;
 }
 
+/** The actionable sentence when there is one, else the error's own message. */
+export function explainDockerError(error: unknown, context: ErrorContext): string {
+  return describeDockerError(error, context) ?? errorDetail(error);
+}
+
 /**
  * A missing image, and how to get it: the built-in image is Sandpiper's to build; one named by
  * SANDBOX_IMAGE is the operator's to provide (`image build` would build the built-in one instead).

@@ -9,6 +9,8 @@ export const LABEL_SANDBOX = 'sandpiper.sandbox';
 export const LABEL_INSTANCE = 'sandpiper.instance';
 export const LABEL_OWNER = 'sandpiper.owner';
 export const LABEL_DEADLINE = 'sandpiper.deadline';
+/** The chat request a container was started for (cold starts only: see SandboxRunner). */
+export const LABEL_REQUEST = 'sandpiper.request';
 
 /** Which bot process made a container: a unique id plus where it runs, to tell if it is alive. */
 export interface Instance {
@@ -22,11 +24,12 @@ export function currentInstance(): Instance {
 }
 
 /** Labels for a sandbox that must be gone by `deadlineMs` (epoch milliseconds). */
-export function sandboxLabels(instance: Instance, deadlineMs: number): Record<string, string> {
+export function sandboxLabels(instance: Instance, deadlineMs: number, requestId?: string): Record<string, string> {
   return {
     [LABEL_SANDBOX]: '1',
     [LABEL_INSTANCE]: instance.id,
     [LABEL_OWNER]: `${instance.host}:${instance.pid}`,
     [LABEL_DEADLINE]: String(Math.ceil(deadlineMs)),
+    ...(requestId !== undefined && { [LABEL_REQUEST]: requestId }),
   };
 }

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
-import { withDeadline } from './deadline.js';
+import { whenAborted } from './abort.js';
+import { QUICK_CALL_MS, withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 import { markerPrefix, newNonce } from './end-marker.js';
 import type { Remover } from './remover.js';
@@ -33,8 +34,9 @@ export interface LaunchedSandbox {
 
 export interface Execution {
   /** Why we killed it, if we did. */
-  cause: 'timeout' | 'output_limit' | null;
-  exitCode: number;
+  cause: 'timeout' | 'output_limit' | 'cancelled' | null;
+  /** Null only for a cancelled run: its result doesn't wait for Docker to report the exit. */
+  exitCode: number | null;
   oomKilled: boolean;
   captured: CapturedOutput;
   durationMs: number;
@@ -130,8 +132,16 @@ function readExitCode(response: IncomingMessage): Promise<number> {
   });
 }
 
-/** Delivers the request, enforces the wall clock and output cap, and reports how it ended. */
-export async function execute(sandbox: LaunchedSandbox, input: RunInput, timeoutMs: number): Promise<Execution> {
+/**
+ * Delivers the request, enforces the wall clock and output cap, and reports how it ended. When
+ * `signal` aborts, the container is SIGKILLed and the run ends at once with the output so far.
+ */
+export async function execute(
+  sandbox: LaunchedSandbox,
+  input: RunInput,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Execution> {
   let cause: Execution['cause'] = null;
   const stop = (why: NonNullable<Execution['cause']>) => {
     if (cause) return;
@@ -146,20 +156,29 @@ export async function execute(sandbox: LaunchedSandbox, input: RunInput, timeout
   sandbox.stream.end(frameRequest(input, nonce)); // the code, then half-close: EOF after it
   const startedAt = performance.now();
   const wallClock = setTimeout(() => stop('timeout'), timeoutMs);
-  let end: { exitCode: number; byMarker: boolean };
+  const abort = whenAborted(signal);
+  let end: { exitCode: number; byMarker: boolean } | null;
   try {
     end = await withDeadline(
       Promise.race([
         reportedEnd.then((exitCode) => ({ exitCode, byMarker: true })),
         sandbox.exited.then((exitCode) => ({ exitCode, byMarker: false })),
+        abort.aborted.then(() => null),
       ]),
       timeoutMs + EXIT_REPORT_GRACE_MS,
       'Docker did not report the end of the run',
     );
   } finally {
     clearTimeout(wallClock);
+    abort.release();
   }
   const durationMs = performance.now() - startedAt;
+  if (end === null) {
+    // The caller has stopped caring: don't wait for Docker to report the exit (the engine may be
+    // wedged, and shutdown waits on this). The runner removes the container right after.
+    killContainer(sandbox.container).catch(() => {});
+    return { cause: 'cancelled', exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
+  }
   if (end.byMarker) {
     // The program finished by itself and all its output is in: no need to wait for Docker.
     return { cause, exitCode: end.exitCode, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
@@ -174,8 +193,6 @@ export async function execute(sandbox: LaunchedSandbox, input: RunInput, timeout
 const SIGKILLED = 137;
 /** Docker can learn of an OOM kill a moment after the exit itself (seen under load with gVisor). */
 const OOM_REPORT_LAG_MS = 300;
-/** A wedged engine can hang any call; a run's answer must not wait on it forever. */
-const INSPECT_TIMEOUT_MS = 10_000;
 
 /** Docker's State.OOMKilled; an unexplained SIGKILL gets a second look after a short wait. */
 async function wasOomKilled(container: Docker.Container, unexplainedKill: boolean): Promise<boolean> {
@@ -186,20 +203,20 @@ async function wasOomKilled(container: Docker.Container, unexplainedKill: boolea
 }
 
 async function reportsOomKill(container: Docker.Container): Promise<boolean> {
-  const info = await withDeadline(container.inspect(), INSPECT_TIMEOUT_MS, 'Docker did not answer an inspect');
+  const info = await withDeadline(container.inspect(), QUICK_CALL_MS, 'Docker did not answer an inspect');
   return info.State.OOMKilled;
 }
 
-export async function killContainer(container: Docker.Container): Promise<void> {
+async function killContainer(container: Docker.Container): Promise<void> {
   try {
-    await container.kill({ signal: 'SIGKILL' });
+    await withDeadline(container.kill({ signal: 'SIGKILL' }), QUICK_CALL_MS, 'Docker did not kill a sandbox');
   } catch (error) {
     if (!isGoneError(error)) throw error;
   }
 }
 
 /** Tears down a launched sandbox: our end of the stream, then the container itself. */
-export function destroy(sandbox: LaunchedSandbox, remover: Remover): Promise<void> {
+export function destroy(sandbox: LaunchedSandbox, remover: Remover, details: object = {}): Promise<void> {
   sandbox.stream.destroy();
-  return remover.remove(sandbox.container);
+  return remover.remove(sandbox.container, details);
 }

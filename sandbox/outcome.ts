@@ -1,10 +1,17 @@
-import { constants } from 'node:os';
 import type { Execution } from './lifecycle.js';
 import type { RunResult } from './result.js';
 
-const SIGNAL_NAMES = new Map<number, string>(
-  Object.entries(constants.signals).map(([name, number]) => [number, name]),
-);
+/**
+ * Linux signal numbers and the names Python's `signal` module gives them. The container runs Linux
+ * whatever the host is, so the host's table (os.constants.signals) is the wrong source: it differs
+ * on macOS, and where a number has two names it ends on the alias (6 → SIGIOT, 29 → SIGPOLL).
+ */
+const SIGNAL_NAMES: readonly string[] = [
+  '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL',
+  'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD',
+  'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ',
+  'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS',
+];
 
 /**
  * The exit code of a process killed by signal N is 128 + N (tini, our PID 1, passes it on).
@@ -13,13 +20,12 @@ const SIGNAL_NAMES = new Map<number, string>(
  */
 export function signalFromExitCode(exitCode: number): string | null {
   if (exitCode <= 128) return null;
-  return SIGNAL_NAMES.get(exitCode - 128) ?? null;
+  return SIGNAL_NAMES[exitCode - 128] ?? null;
 }
 
-/** Decides the one status of a finished run. Pure: everything it needs is in the Execution. */
-export function classify(execution: Execution): RunResult {
+/** Turns how a run ended into its one RunResult. Pure: everything it needs is in the Execution. */
+export function toRunResult(execution: Execution): RunResult {
   const { cause, exitCode, oomKilled, captured, durationMs } = execution;
-  const signal = signalFromExitCode(exitCode);
   const result = (status: RunResult['status'], code: number | null, endedBy: string | null): RunResult => ({
     status,
     exitCode: code,
@@ -31,11 +37,14 @@ export function classify(execution: Execution): RunResult {
     durationMs: Math.round(durationMs),
     files: [],
   });
-  // We killed it: the reason we had wins over what the kill itself looks like.
+  // We killed it: the reason we had wins over what the kill itself looks like. Only a cancelled
+  // run has no exit code (we stopped waiting for it).
+  if (cause === 'cancelled' || exitCode === null) return result('cancelled', null, 'SIGKILL');
   if (cause === 'output_limit' || captured.overflowed) {
     return result('output_limit', null, 'SIGKILL');
   }
   if (cause === 'timeout') return result('timeout', null, 'SIGKILL');
+  const signal = signalFromExitCode(exitCode);
   // A child may be OOM-killed while the program recovers and exits 0: that run is fine.
   if (oomKilled && exitCode !== 0) {
     return result('memory', null, signal ?? 'SIGKILL');

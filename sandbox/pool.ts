@@ -19,6 +19,8 @@ export interface PoolSettings {
 export interface PoolEvents {
   /** A launch failed; the pool retries after `retryInMs`. */
   launchFailed?(error: unknown, retryInMs: number): void;
+  /** A launch succeeded (after failures: the pool has recovered). */
+  launched?(): void;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -50,11 +52,6 @@ export class SandboxPool {
     const member = this.ready.shift() ?? null;
     this.refill();
     return member;
-  }
-
-  /** Members ready to take right now. */
-  get available(): number {
-    return this.ready.length;
   }
 
   /** Resolves once the pool holds `size` members (or rejects after `timeoutMs`). For tests and the bench. */
@@ -102,6 +99,7 @@ export class SandboxPool {
           (member) => {
             this.launching--;
             this.backoffMs = 0;
+            this.events.launched?.();
             if (this.closed) this.remove(member);
             else this.ready.push(member);
             this.refill();

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { QUICK_CALL_MS, REMOVE_CALL_MS, withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 import {
   LABEL_DEADLINE,
@@ -7,6 +8,8 @@ import {
   LABEL_SANDBOX,
   type Instance,
 } from './labels.js';
+import type { SandboxLog } from './log.js';
+import { RepeatedFailure } from './repeated-failure.js';
 
 /** Is process `pid` on this host alive? (EPERM means it exists but belongs to someone else.) */
 export function pidAlive(pid: number): boolean {
@@ -40,17 +43,22 @@ export function isOrphan(
   return pid === self.pid || !alive(pid);
 }
 
-/** Force-removes every orphaned sandbox (created-but-never-started ones too). Returns the count. */
+/**
+ * Force-removes every orphaned sandbox (created-but-never-started ones too). Returns the count.
+ * Each call has a deadline: a wedged engine must not hang start-up or a sweep.
+ */
 export async function reapOrphans(docker: Docker, self: Instance, now = Date.now()): Promise<number> {
-  const containers = await docker.listContainers({
-    all: true,
-    filters: { label: [`${LABEL_SANDBOX}=1`] },
-  });
+  const containers = await withDeadline(
+    docker.listContainers({ all: true, filters: { label: [`${LABEL_SANDBOX}=1`] } }),
+    QUICK_CALL_MS,
+    'Docker did not list the sandboxes',
+  );
   const orphans = containers.filter((info) => isOrphan(info.Labels ?? {}, self, now));
   await Promise.all(
     orphans.map(async (info) => {
       try {
-        await docker.getContainer(info.Id).remove({ force: true });
+        const removal = docker.getContainer(info.Id).remove({ force: true });
+        await withDeadline(removal, REMOVE_CALL_MS, 'Docker did not remove an orphaned sandbox');
       } catch (error) {
         if (!isGoneError(error)) throw error;
       }
@@ -59,24 +67,41 @@ export async function reapOrphans(docker: Docker, self: Instance, now = Date.now
   return orphans.length;
 }
 
-export interface Reaper {
-  stop(): void;
-}
+/** Sweeps for orphans now and then. A failing sweep is said once, and once when sweeps work again. */
+export class Reaper {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly failures: RepeatedFailure;
 
-/** Reaps now and then every `intervalMs`; failures are reported, never thrown. */
-export function startReaper(
-  docker: Docker,
-  self: Instance,
-  intervalMs: number,
-  report: (error: unknown, reaped: number) => void,
-): Reaper {
-  const sweep = () =>
-    reapOrphans(docker, self).then(
-      (reaped) => report(null, reaped),
-      (error: unknown) => report(error, 0),
-    );
-  void sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  constructor(
+    private readonly docker: Docker,
+    private readonly self: Instance,
+    private readonly log: SandboxLog,
+    private readonly explain: (error: unknown) => string,
+  ) {
+    this.failures = new RepeatedFailure(log, {
+      failed: 'could not sweep for orphaned sandboxes',
+      recovered: 'sweeping for orphaned sandboxes works again',
+    });
+  }
+
+  /** One sweep; never rejects. */
+  async sweep(): Promise<void> {
+    try {
+      const reaped = await reapOrphans(this.docker, this.self);
+      this.failures.succeeded();
+      if (reaped) this.log.warn({ reaped }, 'removed orphaned sandboxes');
+    } catch (error) {
+      this.failures.failed({ reason: this.explain(error) });
+    }
+  }
+
+  /** Sweeps every `intervalMs` until stop(). */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.sweep(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }

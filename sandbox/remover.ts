@@ -1,23 +1,30 @@
 import type Docker from 'dockerode';
-import { withDeadline } from './deadline.js';
+import { REMOVE_CALL_MS, withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 
 const RETRIES = 24; // with the backoff below: about ten minutes
 const MAX_DELAY_MS = 30_000;
-const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /**
  * Removes sandbox containers, every one of them: what Docker fails to remove (it was restarting,
  * the connection dropped) is retried with backoff, so it is gone soon after Docker is back. Past
- * the retries, the container's deadline label lets the reaper remove it.
+ * the retries, or once abandoned at shutdown, the container's deadline label lets the reaper
+ * remove it.
  */
 export class Remover {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Containers not yet removed (first attempt or retries), with what to log if it never is. */
+  private readonly unremoved = new Map<string, object>();
+  private abandoned = false;
 
-  constructor(private readonly onGiveUp: (containerId: string, error: unknown) => void = () => {}) {}
+  constructor(private readonly onGiveUp: (containerId: string, error: unknown, details: object) => void = () => {}) {}
 
-  /** Starts removing; resolves after the first attempt (later retries run in the background). */
-  remove(container: Docker.Container): Promise<void> {
+  /**
+   * Starts removing; resolves after the first attempt (later retries run in the background).
+   * `details` (e.g. the request it ran for) go into the warning should removal never succeed.
+   */
+  remove(container: Docker.Container, details: object = {}): Promise<void> {
+    this.unremoved.set(container.id, details);
     return this.track(this.attempt(container, 0));
   }
 
@@ -26,13 +33,29 @@ export class Remover {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Ids of the containers still waiting to be removed. */
+  get pending(): string[] {
+    return [...this.unremoved.keys()];
+  }
+
+  /** Schedules no more retries: what is left is the reaper's (shutdown gave up on a wedged engine). */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
   private async attempt(container: Docker.Container, failures: number): Promise<void> {
     try {
       // A wedged engine can hang a removal forever: give up on this attempt and retry later.
-      await withDeadline(container.remove({ force: true }), ATTEMPT_TIMEOUT_MS, 'Docker did not remove a sandbox');
+      await withDeadline(container.remove({ force: true }), REMOVE_CALL_MS, 'Docker did not remove a sandbox');
+      this.unremoved.delete(container.id);
     } catch (error) {
-      if (isGoneError(error)) return;
-      if (failures >= RETRIES) return this.onGiveUp(container.id, error);
+      if (isGoneError(error)) return void this.unremoved.delete(container.id);
+      if (this.abandoned) return;
+      if (failures >= RETRIES) {
+        const details = this.unremoved.get(container.id) ?? {};
+        this.unremoved.delete(container.id);
+        return this.onGiveUp(container.id, error, details);
+      }
       const delayMs = Math.min(MAX_DELAY_MS, 500 * 2 ** (failures + 1));
       setTimeout(() => void this.attempt(container, failures + 1), delayMs).unref();
     }

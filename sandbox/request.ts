@@ -5,6 +5,13 @@ export interface RunInput {
   stdin?: string;
 }
 
+export interface RunOptions {
+  /** Ties the run to its chat request: in the runner's log lines and as a container label (sandpiper.request). */
+  requestId?: string;
+  /** Aborting cancels the run: the container is killed and removed, and the result has status 'cancelled'. */
+  signal?: AbortSignal;
+}
+
 /** The wire format the bootstrap reads: "<nonce> <code bytes>\n<code><stdin>". */
 export function frameRequest({ code, stdin = '' }: RunInput, nonce: string): Buffer {
   const source = Buffer.from(code, 'utf8');
@@ -21,4 +28,3 @@ export function refuseCode(code: string, maxCodeBytes: number): string | null {
 function formatKiB(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KiB`;
 }
-

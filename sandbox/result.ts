@@ -9,17 +9,8 @@ export type RunStatus =
   | 'memory' // killed by the kernel's OOM killer (State.OOMKilled)
   | 'output_limit' // captured output reached the byte cap and the container was killed
   | 'killed' // killed by a signal for another reason (e.g. SIGXCPU from the CPU-seconds backstop)
+  | 'cancelled' // the caller aborted the run (RunOptions.signal): killed and removed, output so far kept
   | 'sandbox_error'; // Docker unreachable, image missing, create failed: the code never ran
-
-export const RUN_STATUSES: readonly RunStatus[] = [
-  'ok',
-  'error',
-  'timeout',
-  'memory',
-  'output_limit',
-  'killed',
-  'sandbox_error',
-];
 
 export interface RunResult {
   status: RunStatus;
@@ -46,18 +37,17 @@ export interface RunFile {
   bytes: Uint8Array;
 }
 
-/** A result for a run that never started: the user's code did not execute. */
+/** A result for a run whose code never executed. */
+function nothingRan(status: RunStatus): RunResult {
+  return { status, exitCode: null, signal: null, output: '', stdout: '', stderr: '', outputBytes: 0, durationMs: 0, files: [] };
+}
+
+/** A run that could not start: `reason` says what went wrong and how to fix it. */
 export function sandboxError(reason: string): RunResult {
-  return {
-    status: 'sandbox_error',
-    exitCode: null,
-    signal: null,
-    output: '',
-    stdout: '',
-    stderr: '',
-    outputBytes: 0,
-    durationMs: 0,
-    reason,
-    files: [],
-  };
+  return { ...nothingRan('sandbox_error'), reason };
+}
+
+/** A run cancelled before its code was delivered. */
+export function cancelledBeforeRun(): RunResult {
+  return nothingRan('cancelled');
 }

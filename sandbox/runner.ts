@@ -1,22 +1,20 @@
 import type Docker from 'dockerode';
-import { classify } from './classify.js';
+import { whenAborted } from './abort.js';
 import { withDeadline } from './deadline.js';
-import { describeDockerError, errorDetail } from './docker-errors.js';
+import { describeDockerError, errorDetail, explainDockerError } from './docker-errors.js';
 import { currentInstance, sandboxLabels, type Instance } from './labels.js';
 import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
 import type { SandboxLimits, SandboxRuntime } from './limits.js';
+import { SILENT_LOG, type SandboxLog } from './log.js';
+import { toRunResult } from './outcome.js';
 import { SandboxPool } from './pool.js';
 import { Remover } from './remover.js';
-import { sandboxError, type RunResult } from './result.js';
-import { refuseCode, type RunInput } from './request.js';
+import { RepeatedFailure } from './repeated-failure.js';
+import { cancelledBeforeRun, sandboxError, type RunResult } from './result.js';
+import { refuseCode, type RunInput, type RunOptions } from './request.js';
 import { buildContainerSpec } from './spec.js';
 
-export type { RunInput };
-
-/** The part of a pino logger the sandbox uses (the sandbox layer never imports the core). */
-export interface SandboxLog {
-  warn(details: object, message: string): void;
-}
+export type { RunInput, RunOptions };
 
 /** A container may live this long past its wall-clock limit before the reaper calls it orphaned. */
 const DEADLINE_SLACK_MS = 60_000;
@@ -32,7 +30,7 @@ export interface RunnerSettings {
   maxCodeBytes: number;
   /** How long Docker may take to create and start a sandbox before the run is given up. */
   launchTimeoutMs?: number;
-  /** Pre-started sandboxes kept ready (0: every run starts its own container, the cold path). */
+  /** Pre-started sandboxes kept ready once startPool() is called (0: every run starts cold). */
   poolSize?: number;
 }
 
@@ -42,91 +40,149 @@ export interface RunnerSettings {
  */
 export class SandboxRunner {
   private readonly remover: Remover;
-  private readonly pool: SandboxPool | null;
+  private readonly refillFailures: RepeatedFailure;
+  /** Launches given up on (deadline, cancellation): what they make is removed once it exists. */
+  private readonly abandoned = new Set<Promise<void>>();
+  private pool: SandboxPool | null = null;
+  private closed = false;
 
   constructor(
     private readonly docker: Docker,
     readonly settings: RunnerSettings,
     readonly instance: Instance = currentInstance(),
-    private readonly log?: SandboxLog,
+    private readonly log: SandboxLog = SILENT_LOG,
   ) {
-    this.remover = new Remover((container, error) =>
-      log?.warn({ container, reason: errorDetail(error) }, 'could not remove a sandbox; the reaper will'),
+    this.remover = new Remover((container, error, details) =>
+      log.warn({ ...details, container, reason: errorDetail(error) }, 'could not remove a sandbox; the reaper will'),
     );
-    const size = settings.poolSize ?? 0;
-    this.pool =
-      size > 0
-        ? new SandboxPool(
-            () => this.launch(POOL_MAX_IDLE_MS),
-            (member) => destroy(member, this.remover),
-            { size, maxIdleMs: POOL_MAX_IDLE_MS },
-            {
-              launchFailed: (error, retryInMs) => {
-                const reason = describeDockerError(error, settings) ?? errorDetail(error);
-                log?.warn({ reason, retryInMs }, 'could not refill the sandbox pool');
-              },
-            },
-          )
-        : null;
+    this.refillFailures = new RepeatedFailure(log, {
+      failed: 'could not refill the sandbox pool',
+      recovered: 'Docker is reachable again: the sandbox pool refills',
+    });
   }
 
-  /** The warm pool, when there is one (its size can be watched by tests and the benchmark). */
+  /**
+   * Starts keeping `poolSize` sandboxes ready. Call it once the image is confirmed: until then,
+   * every refill would fail against a missing image.
+   */
+  startPool(): void {
+    const size = this.settings.poolSize ?? 0;
+    if (this.pool || this.closed || size === 0) return;
+    this.pool = new SandboxPool(
+      () => this.launchWithin(POOL_MAX_IDLE_MS),
+      (member) => destroy(member, this.remover),
+      { size, maxIdleMs: POOL_MAX_IDLE_MS },
+      {
+        launchFailed: (error, retryInMs) => this.refillFailures.failed({ reason: this.explain(error), retryInMs }),
+        launched: () => this.refillFailures.succeeded(),
+      },
+    );
+  }
+
+  /** The warm pool, once started (its size can be watched by tests and the benchmark). */
   get warmPool(): SandboxPool | null {
     return this.pool;
   }
 
-  async run(input: RunInput): Promise<RunResult> {
+  async run(input: RunInput, { requestId, signal }: RunOptions = {}): Promise<RunResult> {
     const refusal = refuseCode(input.code, this.settings.maxCodeBytes);
     if (refusal) return sandboxError(refusal);
+    if (signal?.aborted) return cancelledBeforeRun();
 
-    let sandbox: LaunchedSandbox;
     // A pre-started member when one is ready; otherwise a cold start, never a wait for a refill.
     const warm = this.pool?.take();
-    const launching = warm ? Promise.resolve(warm) : this.launch();
+    // A cold start carries the request id as a label. A pooled member was created before the
+    // request existed, and labels can't be added to a container after it was created: this line
+    // ties the two together instead.
+    if (warm) this.log.debug({ request: requestId, container: warm.container.id }, 'a pre-started sandbox takes the run');
+    const launching = warm ? Promise.resolve(warm) : this.launchWithin(0, requestId);
+    const abort = whenAborted(signal);
+    let sandbox: LaunchedSandbox | null;
     try {
-      const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
-      sandbox = await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
+      sandbox = await Promise.race([launching, abort.aborted.then(() => null)]);
     } catch (error) {
-      // If Docker answers after all, the sandbox it made must not outlive this abandoned run.
-      launching.then((late) => this.dispose(late), () => {});
-      const why = describeDockerError(error, this.settings);
-      return sandboxError(why ?? `Docker refused to run the sandbox: ${errorDetail(error)}`);
+      const reason = describeDockerError(error, this.settings) ?? `Docker refused to run the sandbox: ${errorDetail(error)}`;
+      this.log.warn({ request: requestId, reason }, 'could not start a sandbox');
+      return sandboxError(reason);
+    } finally {
+      abort.release();
+    }
+    if (!sandbox) {
+      // Cancelled while Docker was starting it: whatever it starts is removed as soon as it exists.
+      this.abandon(launching, requestId);
+      return cancelledBeforeRun();
     }
     try {
       const timeoutMs = this.settings.limits.timeoutS * 1000;
-      return classify(await execute(sandbox, input, timeoutMs));
+      return toRunResult(await execute(sandbox, input, timeoutMs, signal));
     } catch (error) {
-      const why = describeDockerError(error, this.settings) ?? errorDetail(error);
+      const why = this.explain(error);
+      this.log.warn({ request: requestId, container: sandbox.container.id, reason: why }, 'a sandbox failed during the run');
       return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);
     } finally {
-      this.dispose(sandbox);
+      this.dispose(sandbox, requestId);
     }
   }
 
   /** Resolves once every container this runner made has been removed (or handed to retries). */
-  drain(): Promise<void> {
-    return this.remover.drain();
+  async drain(): Promise<void> {
+    while (this.abandoned.size) await Promise.allSettled([...this.abandoned]);
+    await this.remover.drain();
   }
 
   /** Empties the pool and waits for every container to be removed. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool?.close();
     await this.drain();
   }
 
+  /** Containers this runner made that are not removed yet. */
+  get unremoved(): string[] {
+    return this.remover.pending;
+  }
+
+  /** No more removal retries: shutdown gave up on the engine, and the reaper will finish the job. */
+  abandonRemovals(): void {
+    this.remover.abandon();
+  }
+
+  /** Creates and starts a sandbox, or gives up after the launch timeout. */
+  private async launchWithin(idleMs: number, requestId?: string): Promise<LaunchedSandbox> {
+    const launching = this.launch(idleMs, requestId);
+    const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
+    try {
+      return await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
+    } catch (error) {
+      this.abandon(launching, requestId);
+      throw error;
+    }
+  }
+
+  /** If Docker answers a launch we gave up on after all, the sandbox must not outlive it. */
+  private abandon(launching: Promise<LaunchedSandbox>, requestId?: string): void {
+    const removal = launching.then((late) => destroy(late, this.remover, { request: requestId }), () => {});
+    this.abandoned.add(removal);
+    void removal.finally(() => this.abandoned.delete(removal));
+  }
+
   /** Creates and starts a sandbox that may wait `idleMs` for its code before it counts as orphaned. */
-  private launch(idleMs = 0): Promise<LaunchedSandbox> {
+  private launch(idleMs: number, requestId?: string): Promise<LaunchedSandbox> {
     const { limits } = this.settings;
     const deadline = Date.now() + idleMs + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
     const spec = buildContainerSpec({
       ...this.settings,
-      labels: sandboxLabels(this.instance, deadline),
+      labels: sandboxLabels(this.instance, deadline, requestId),
     });
     return launch(this.docker, spec, limits.outputKb * 1024, this.remover);
   }
 
   /** Removal happens after the result is returned: users don't wait for it, drain() does. */
-  private dispose(sandbox: LaunchedSandbox): void {
-    void destroy(sandbox, this.remover);
+  private dispose(sandbox: LaunchedSandbox, requestId?: string): void {
+    void destroy(sandbox, this.remover, { request: requestId });
+  }
+
+  private explain(error: unknown): string {
+    return explainDockerError(error, this.settings);
   }
 }

@@ -1,21 +1,18 @@
-import Docker from 'dockerode';
 import type { SandboxConfig } from './config.js';
 import type { Logger } from './log.js';
-import { SandboxRunner } from '../sandbox/runner.js';
+import { DockerSandbox, type SandboxOptions } from '../sandbox/sandbox.js';
 
-export interface Sandbox {
-  docker: Docker;
-  runner: SandboxRunner;
-  /** Empties the warm pool and waits for every container this process made to be removed. */
-  close(): Promise<void>;
-}
+export type { DockerSandbox, EngineInfo, EngineReport, Sandbox, SandboxReadiness } from '../sandbox/sandbox.js';
+export type { ImageStatus } from '../sandbox/image/ensure.js';
+export type { RunOptions } from '../sandbox/request.js';
+
+export type OpenOptions = Pick<SandboxOptions, 'prepare'>;
 
 /**
- * Connects the sandbox layer as configured. Docker's address comes from DOCKER_HOST (or the default
- * socket), read by dockerode itself.
+ * Opens the sandbox as configured: the Docker client (DOCKER_HOST or the default socket), the
+ * runner and warm pool, and, unless `prepare: false`, the orphan reaper and the image build.
+ * Start-up goes on in the background: `await sandbox.ready` before the first run.
  */
-export function openSandbox(config: SandboxConfig, log: Logger): Sandbox {
-  const docker = new Docker();
-  const runner = new SandboxRunner(docker, config, undefined, log);
-  return { docker, runner, close: () => runner.close() };
+export function openSandbox(config: SandboxConfig, log: Logger, options: OpenOptions = {}): DockerSandbox {
+  return new DockerSandbox(config, log, options);
 }

@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import { QUICK_CALL_MS, withDeadline } from '../deadline.js';
+import { missingImage } from '../docker-errors.js';
 import { buildImage, type Log } from './build.js';
 import { defaultImageTag, LABEL_RECIPE, recipeHash } from './recipe.js';
 
@@ -9,9 +11,12 @@ export interface ImageStatus {
   builtWith: string | null;
 }
 
+/** Pulling a base image and installing the packages takes minutes; an hour means it is stuck. */
+const BUILD_TIMEOUT_MS = 60 * 60_000;
+
 export async function inspectImage(docker: Docker, image: string): Promise<ImageStatus> {
   try {
-    const info = await docker.getImage(image).inspect();
+    const info = await withDeadline(docker.getImage(image).inspect(), QUICK_CALL_MS, 'Docker did not answer an image inspect');
     const labels = info.Config?.Labels ?? {};
     const isBuiltIn = image === defaultImageTag();
     return {
@@ -27,19 +32,27 @@ export async function inspectImage(docker: Docker, image: string): Promise<Image
   }
 }
 
+/** The build itself failed (as opposed to Docker not answering whether the image is there). */
+export class ImageBuildError extends Error {
+  override name = 'ImageBuildError';
+}
+
 /**
  * Makes sure the sandbox image exists before the first run. The built-in recipe's image is built
- * when missing (and the operator is told); a custom SANDBOX_IMAGE is the operator's to provide.
+ * when missing and `build` allows it (and the operator is told); a custom SANDBOX_IMAGE is the
+ * operator's to provide.
  */
-export async function ensureImage(docker: Docker, image: string, log: Log): Promise<'present' | 'built'> {
+export async function ensureImage(docker: Docker, image: string, log: Log, build: boolean): Promise<'present' | 'built'> {
   if ((await inspectImage(docker, image)).present) return 'present';
-  if (image !== defaultImageTag()) {
-    throw new Error(
-      `the sandbox image ${image} (SANDBOX_IMAGE) is missing: build or load it, ` +
-        'or unset SANDBOX_IMAGE to use the built-in image',
-    );
+  if (image !== defaultImageTag() || !build) {
+    const { what, fix } = missingImage(image);
+    throw new Error(`${what}: ${fix}`);
   }
   log(`the sandbox image ${image} is missing: building it now (this takes a minute or two, once)`);
-  await buildImage(docker, image, log);
+  try {
+    await withDeadline(buildImage(docker, image, log), BUILD_TIMEOUT_MS, `the build of ${image} did not finish within an hour`);
+  } catch (error) {
+    throw new ImageBuildError((error as Error).message, { cause: error });
+  }
   return 'built';
 }

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import type Docker from 'dockerode';
-import { currentInstance, sandboxLabels } from '../../sandbox/labels.js';
-import type { SandboxRunner } from '../../sandbox/runner.js';
+import Docker from 'dockerode';
+import { currentInstance, LABEL_OWNER, sandboxLabels } from '../../sandbox/labels.js';
 import type { Evaluator } from '../evaluator.js';
 import { CONSOLE } from '../platforms.js';
-import { newRequestId } from '../request.js';
+import type { DockerSandbox } from '../sandbox.js';
 import { timeSequential, type LatencySummary } from './stats.js';
 
 /** The snippet every latency is measured with: Python start-up and a trivial computation. */
@@ -35,40 +36,36 @@ export function dockerCli(image: string, n: number): Promise<LatencySummary> {
   });
 }
 
-async function runTrivial(runner: SandboxRunner): Promise<void> {
-  const result = await runner.run({ code: TRIVIAL });
+async function runTrivial(sandbox: DockerSandbox): Promise<void> {
+  const result = await sandbox.run({ code: TRIVIAL });
   if (result.status !== 'ok') throw new Error(`benchmark run failed: ${result.status} ${result.reason ?? result.output}`);
 }
 
-/** Request to result through the runner; with a pool, each request finds it full (not timed). */
-export function sandboxLatency(runner: SandboxRunner, n: number): Promise<LatencySummary> {
+/** Request to result through the sandbox; with a pool, each request finds it full (not timed). */
+export function sandboxLatency(sandbox: DockerSandbox, n: number): Promise<LatencySummary> {
   return timeSequential(
     n,
-    () => runTrivial(runner),
-    async () => {
-      await runner.warmPool?.whenFull();
-    },
+    () => runTrivial(sandbox),
+    () => sandbox.whenWarm(),
   );
 }
 
 function evaluate(evaluator: Evaluator, user: string, code: string) {
   return evaluator.evaluate(
-    { id: newRequestId(), platform: 'console', user, channel: 'bench', trigger: 'console', code },
+    { id: randomUUID(), platform: 'console', user, channel: 'bench', trigger: 'console', code },
     CONSOLE,
   );
 }
 
 /** The same through the evaluator: limiter + sandbox + render, as a chat request goes. */
-export function evaluatorLatency(evaluator: Evaluator, runner: SandboxRunner, n: number): Promise<LatencySummary> {
+export function evaluatorLatency(evaluator: Evaluator, sandbox: DockerSandbox, n: number): Promise<LatencySummary> {
   return timeSequential(
     n,
     async () => {
       const reply = await evaluate(evaluator, 'bench', TRIVIAL);
       if (reply.status !== 'ok') throw new Error(`benchmark run failed: ${reply.text}`);
     },
-    async () => {
-      await runner.warmPool?.whenFull();
-    },
+    () => sandbox.whenWarm(),
   );
 }
 
@@ -102,9 +99,11 @@ export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promis
 
 /**
  * The engine's own ceiling: bare containers (no hardening, no attach) created, started, waited
- * for and removed as fast as `callers` can, to put the sandbox throughput in context.
+ * for and removed as fast as `callers` can, to put the sandbox throughput in context. This
+ * measures Docker itself, so it talks to Docker directly rather than through the sandbox.
  */
-export async function engineCeiling(docker: Docker, image: string, callers: number, total: number): Promise<number> {
+export async function engineCeiling(image: string, callers: number, total: number): Promise<number> {
+  const docker = new Docker();
   // Labelled like sandboxes, so a crash mid-bench leaves nothing the reaper (and leak count) can't see.
   const Labels = sandboxLabels(currentInstance(), Date.now() + 10 * 60_000);
   const spec = { Image: image, Cmd: ['python3', '-c', TRIVIAL], Labels, HostConfig: { NetworkMode: 'none' } };
@@ -123,14 +122,20 @@ export async function engineCeiling(docker: Docker, image: string, callers: numb
   return total / ((performance.now() - started) / 1000);
 }
 
+/** Labelled sandbox containers of this process still on the engine (after every sandbox closed). */
+export async function leakedContainers(): Promise<number> {
+  const owner = `${LABEL_OWNER}=${hostname()}:${process.pid}`;
+  return (await new Docker().listContainers({ all: true, filters: { label: [owner] } })).length;
+}
+
 /** Sustained runs per second with `callers` concurrent callers over `total` runs. */
-export async function throughput(runner: SandboxRunner, callers: number, total: number): Promise<number> {
-  await runner.warmPool?.whenFull();
+export async function throughput(sandbox: DockerSandbox, callers: number, total: number): Promise<number> {
+  await sandbox.whenWarm();
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: callers }, async () => {
-      while (next++ < total) await runTrivial(runner);
+      while (next++ < total) await runTrivial(sandbox);
     }),
   );
   return total / ((performance.now() - started) / 1000);

@@ -1,9 +1,6 @@
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import Docker from 'dockerode';
-import { LABEL_OWNER } from '../../sandbox/labels.js';
 import type { SandboxRuntime } from '../../sandbox/limits.js';
-import { SandboxRunner } from '../../sandbox/runner.js';
 import {
   dockerCli,
   engineCeiling,
@@ -11,6 +8,7 @@ import {
   hostPython,
   hostPythonExecutable,
   latencyUnderBombs,
+  leakedContainers,
   sandboxLatency,
   throughput,
 } from '../bench/paths.js';
@@ -19,6 +17,7 @@ import { loadConfig, type SandboxConfig } from '../config.js';
 import { Evaluator } from '../evaluator.js';
 import { RunLimiter } from '../limiter.js';
 import { createLogger } from '../log.js';
+import { openSandbox, type DockerSandbox } from '../sandbox.js';
 
 const PATHS = ['host_python', 'docker_cli', 'runc_cold', 'runc_pooled', 'runsc_cold', 'runsc_pooled'] as const;
 type PathName = (typeof PATHS)[number];
@@ -72,14 +71,16 @@ export async function benchCommand(args: string[]): Promise<number> {
   const size = values.quick ? SIZES.quick : SIZES.full;
   const config = loadConfig();
   const log = createLogger('silent');
-  const docker = new Docker();
   const poolSize = config.sandbox.poolSize || 4;
   const progress = (line: string) => values.json || process.stderr.write(`… ${line}\n`);
-  const runners: SandboxRunner[] = [];
-  const runnerFor = (runtime: SandboxRuntime, pooled: boolean, base: SandboxConfig = config.sandbox) => {
-    const runner = new SandboxRunner(docker, { ...base, runtime, poolSize: pooled ? poolSize : 0 }, undefined, log);
-    runners.push(runner);
-    return runner;
+  const sandboxes: DockerSandbox[] = [];
+  const sandboxFor = async (runtime: SandboxRuntime, pooled: boolean) => {
+    // The bench only measures: it neither builds the image nor sweeps the engine for orphans.
+    const sandbox = openSandbox({ ...config.sandbox, runtime, poolSize: pooled ? poolSize : 0 }, log, { prepare: false });
+    sandboxes.push(sandbox);
+    const readiness = await sandbox.ready;
+    if (!readiness.ok) throw new Error(readiness.reason);
+    return sandbox;
   };
 
   const python = await hostPythonExecutable();
@@ -87,7 +88,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   let rssBefore = 0;
   try {
     // Warm up Docker's caches and the process's code paths before anything is timed.
-    const warm = runnerFor('runc', false);
+    const warm = await sandboxFor('runc', false);
     for (let i = 0; i < 3; i++) await warm.run({ code: 'print(1)' });
     await warm.close();
     rssBefore = rssMb();
@@ -99,35 +100,35 @@ export async function benchCommand(args: string[]): Promise<number> {
     for (const runtime of ['runc', 'runsc'] as const) {
       for (const pooled of [false, true]) {
         progress(`${runtime} ${pooled ? 'pooled' : 'cold'}`);
-        const runner = runnerFor(runtime, pooled);
-        latency[`${runtime}_${pooled ? 'pooled' : 'cold'}`] = await sandboxLatency(runner, size.n);
-        await runner.close();
+        const sandbox = await sandboxFor(runtime, pooled);
+        latency[`${runtime}_${pooled ? 'pooled' : 'cold'}`] = await sandboxLatency(sandbox, size.n);
+        await sandbox.close();
       }
     }
 
     progress('evaluator (limiter + sandbox + render), runc pooled');
-    const evalRunner = runnerFor('runc', true);
+    const evalSandbox = await sandboxFor('runc', true);
     const evaluator = new Evaluator({
-      sandbox: evalRunner,
+      sandbox: evalSandbox,
       // One benchmark "user" sends every request: lift the per-user limits, keep the code path.
       limiter: new RunLimiter({ ...config.limiter, userRunsPerMinute: 1_000_000 }),
       limits: config.sandbox.limits,
       maxCodeBytes: config.sandbox.maxCodeBytes,
       log,
     });
-    const evaluatorPooled = await evaluatorLatency(evaluator, evalRunner, size.n);
+    const evaluatorPooled = await evaluatorLatency(evaluator, evalSandbox, size.n);
     progress('fairness: a bystander while 3 users run CPU, memory and fork bombs back to back');
     const underBombs = await latencyUnderBombs(evaluator, size.n);
-    await evalRunner.close();
+    await evalSandbox.close();
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
-    const busy = runnerFor('runc', true);
+    const busy = await sandboxFor('runc', true);
     const rps = Math.round((await throughput(busy, CALLERS, size.throughputRuns)) * 10) / 10;
     await busy.close();
     progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
-    const ceiling = Math.round((await engineCeiling(docker, config.sandbox.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
+    const ceiling = Math.round((await engineCeiling(config.sandbox.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
 
-    const leaked = (await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${hostname()}:${process.pid}`] } })).length;
+    const leaked = await leakedContainers();
     const rssAfter = rssMb();
     const fairness = {
       idle: evaluatorPooled,
@@ -138,7 +139,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : table(report));
     return 0;
   } finally {
-    await Promise.all(runners.map((runner) => runner.close()));
+    await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
   }
 }
 

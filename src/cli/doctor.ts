@@ -1,13 +1,10 @@
-import type Docker from 'dockerode';
 import { parseArgs } from 'node:util';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { openSandbox } from '../sandbox.js';
-import { describeDockerError, errorDetail, missingImage } from '../../sandbox/docker-errors.js';
-import { inspectImage } from '../../sandbox/image/ensure.js';
+import { openSandbox, type EngineReport, type ImageStatus, type Sandbox } from '../sandbox.js';
+import { missingImage } from '../../sandbox/docker-errors.js';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { effectivePids, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
-import type { SandboxRunner } from '../../sandbox/runner.js';
 import { DOCKER_HOST_FORMS, malformedDockerHost, unreachableDockerHostFix } from './docker-host.js';
 import type { CommandHelp } from './usage.js';
 
@@ -39,14 +36,13 @@ interface DockerInfo {
   SecurityOptions?: string[];
 }
 
-async function checkDocker(docker: Docker, config: SandboxConfig): Promise<[Check, DockerInfo | null]> {
-  try {
-    const info = (await docker.info()) as DockerInfo;
-    return [{ ok: true, what: `Docker ${info.ServerVersion ?? '?'} answers (cgroup v${info.CgroupVersion ?? '?'})` }, info];
-  } catch (error) {
-    const fix = unreachableDockerHostFix(process.env.DOCKER_HOST, error) ?? describeDockerError(error, config) ?? errorDetail(error);
-    return [{ ok: false, what: 'Docker is not reachable', fix }, null];
+function checkDocker(engine: EngineReport): Check {
+  if (engine.reachable) {
+    const { info } = engine;
+    return { ok: true, what: `Docker ${info.ServerVersion ?? '?'} answers (cgroup v${info.CgroupVersion ?? '?'})` };
   }
+  const fix = unreachableDockerHostFix(process.env.DOCKER_HOST, engine.error) ?? engine.reason;
+  return { ok: false, what: 'Docker is not reachable', fix };
 }
 
 function checkRuntime(info: DockerInfo, config: SandboxConfig): Check {
@@ -93,8 +89,7 @@ function checkLimits(info: DockerInfo): Check[] {
   return checks;
 }
 
-async function checkImage(docker: Docker, config: SandboxConfig): Promise<Check> {
-  const status = await inspectImage(docker, config.image);
+function checkImage(status: ImageStatus, config: SandboxConfig): Check {
   if (!status.present) return { ok: false, ...missingImage(config.image) };
   if (status.current === false) {
     return { ok: false, what: `${config.image} is stale`, fix: 'run `npx sandpiper image build --force`' };
@@ -103,9 +98,9 @@ async function checkImage(docker: Docker, config: SandboxConfig): Promise<Check>
   return { ok: true, what: `the sandbox image ${config.image} is present${builtIn}` };
 }
 
-async function checkRun(runner: SandboxRunner): Promise<Check> {
+async function checkRun(sandbox: Sandbox): Promise<Check> {
   const probe = 'import os, socket\nprint(os.getuid(), len(socket.if_nameindex()))';
-  const result = await runner.run({ code: probe });
+  const result = await sandbox.run({ code: probe });
   if (result.status !== 'ok') {
     const why = result.reason ?? `${result.status}: ${result.output.trim().split('\n').pop() ?? ''}`;
     return { ok: false, what: 'a trivial run fails', fix: why };
@@ -150,17 +145,18 @@ export async function doctorCommand(args: string[]): Promise<number> {
     report({ ok: false, what: badHost, fix: DOCKER_HOST_FORMS });
     return summary(checks);
   }
-  const sandbox = openSandbox({ ...config.sandbox, poolSize: 0 }, createLogger('silent'));
+  // The doctor only looks: no image build, no orphan sweeps.
+  const sandbox = openSandbox({ ...config.sandbox, poolSize: 0 }, createLogger('silent'), { prepare: false });
   try {
-    const [docker, info] = await checkDocker(sandbox.docker, config.sandbox);
-    report(docker);
-    if (info) {
-      const runtime = checkRuntime(info, config.sandbox);
+    const engine = await sandbox.inspect();
+    report(checkDocker(engine));
+    if (engine.reachable) {
+      const runtime = checkRuntime(engine.info, config.sandbox);
       report(runtime);
-      checkLimits(info).forEach(report);
-      const image = await checkImage(sandbox.docker, config.sandbox);
+      checkLimits(engine.info).forEach(report);
+      const image = checkImage(engine.image, config.sandbox);
       report(image);
-      if (runtime.ok && image.ok) report(await checkRun(sandbox.runner));
+      if (runtime.ok && image.ok) report(await checkRun(sandbox));
     }
   } finally {
     await sandbox.close();

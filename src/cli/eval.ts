@@ -66,8 +66,11 @@ export async function evalCommand(args: string[]): Promise<number> {
   const sandbox = openSandbox({ ...config.sandbox, poolSize }, log);
   let allOk = true;
   try {
+    // As the bot starts: orphans reaped, the image built if missing. If that fails, it is logged
+    // and each run below answers with a sandbox_error saying why.
+    await sandbox.ready;
     for (const input of inputs) {
-      const result = await sandbox.runner.run({ code: input.code });
+      const result = await sandbox.run({ code: input.code });
       allOk &&= result.status === 'ok';
       if (values.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { classify, signalFromExitCode } from '../../sandbox/classify.js';
+import { signalFromExitCode, toRunResult } from '../../sandbox/outcome.js';
 import type { Execution } from '../../sandbox/lifecycle.js';
 
 const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, overflowed: false };
 
 function run(overrides: Partial<Execution>) {
-  return classify({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides });
+  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides });
 }
 
-describe('classify', () => {
+describe('toRunResult', () => {
   it.each([
     [{ exitCode: 0 }, 'ok', 0, null],
     [{ exitCode: 1 }, 'error', 1, null],
@@ -19,6 +19,8 @@ describe('classify', () => {
     [{ exitCode: 0, oomKilled: true }, 'ok', 0, null], // a child was OOM-killed; the program coped
     [{ exitCode: 152 }, 'killed', null, 'SIGXCPU'],
     [{ exitCode: 139 }, 'killed', null, 'SIGSEGV'],
+    [{ exitCode: 134 }, 'killed', null, 'SIGABRT'],
+    [{ exitCode: null, cause: 'cancelled' as const }, 'cancelled', null, 'SIGKILL'],
   ])('%j → %s', (overrides, status, exitCode, signal) => {
     expect(run(overrides)).toMatchObject({ status, exitCode, signal, durationMs: 12, output: 'x' });
   });
@@ -32,5 +34,12 @@ describe('classify', () => {
     expect(signalFromExitCode(137)).toBe('SIGKILL');
     expect(signalFromExitCode(143)).toBe('SIGTERM');
     expect(signalFromExitCode(255)).toBeNull();
+  });
+
+  it('uses the names Python gives signals with aliases (6 is SIGABRT, not SIGIOT)', () => {
+    expect(signalFromExitCode(128 + 6)).toBe('SIGABRT');
+    expect(signalFromExitCode(128 + 29)).toBe('SIGIO');
+    expect(signalFromExitCode(128 + 17)).toBe('SIGCHLD');
+    expect(signalFromExitCode(128 + 31)).toBe('SIGSYS');
   });
 });

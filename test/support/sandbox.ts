@@ -1,8 +1,10 @@
 import Docker from 'dockerode';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
-import { LABEL_INSTANCE } from '../../sandbox/labels.js';
+import { LABEL_INSTANCE, type Instance } from '../../sandbox/labels.js';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxRuntime } from '../../sandbox/limits.js';
+import type { SandboxLog } from '../../sandbox/log.js';
 import { SandboxRunner, type RunnerSettings } from '../../sandbox/runner.js';
+import { DockerSandbox, type SandboxOptions } from '../../sandbox/sandbox.js';
 
 /** Every sandbox behaviour is checked on both runtimes (CI registers runsc with Docker). */
 export const RUNTIMES: readonly SandboxRuntime[] = ['runc', 'runsc'];
@@ -36,20 +38,59 @@ export function settingsFor(
   };
 }
 
+/** A runner on its own, its pool (if any) started at once: the global setup confirmed the image. */
 export function makeRunner(
   runtime: SandboxRuntime,
   limits: Partial<SandboxLimits> = {},
   extra: Partial<RunnerSettings> = {},
   client: Docker = docker,
 ): SandboxRunner {
-  return new SandboxRunner(client, settingsFor(runtime, limits, extra));
+  const runner = new SandboxRunner(client, settingsFor(runtime, limits, extra));
+  runner.startPool();
+  return runner;
 }
 
-/** Containers (running or not) that a runner made and that still exist. */
-export async function leftovers(runner: SandboxRunner): Promise<string[]> {
+/** The whole sandbox as the bot opens it (reaper, image check, pool), on runc by default. */
+export function makeSandbox(
+  log: SandboxLog,
+  options: SandboxOptions = {},
+  extra: Partial<RunnerSettings> = {},
+): DockerSandbox {
+  return new DockerSandbox(settingsFor('runc', {}, extra), log, options);
+}
+
+/** A log that keeps every line, to check what was said and how often. */
+export class RecordingLog implements SandboxLog {
+  readonly lines: { level: string; message: string; details: Record<string, unknown> }[] = [];
+  readonly debug = this.record('debug');
+  readonly info = this.record('info');
+  readonly warn = this.record('warn');
+  readonly error = this.record('error');
+
+  /** Lines at `level` whose message contains `text` (from line number `since` on). */
+  count(level: string, text: string, since = 0): number {
+    return this.lines.slice(since).filter((line) => line.level === level && line.message.includes(text)).length;
+  }
+
+  private record(level: string) {
+    return (details: object, message: string) => void this.lines.push({ level, message, details: { ...details } });
+  }
+}
+
+/** Containers (running or not) that a runner or sandbox made and that still exist. */
+export async function leftovers(owner: { instance: Instance }): Promise<string[]> {
   const containers = await docker.listContainers({
     all: true,
-    filters: { label: [`${LABEL_INSTANCE}=${runner.instance.id}`] },
+    filters: { label: [`${LABEL_INSTANCE}=${owner.instance.id}`] },
   });
   return containers.map((c) => c.Id);
+}
+
+/** Polls `check` until it holds (engine state can't be watched); rejects after `timeoutMs`. */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
