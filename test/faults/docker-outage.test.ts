@@ -5,14 +5,17 @@ import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL_INSTANCE } from '../../sandbox/labels.js';
 import { isOrphan } from '../../sandbox/reaper.js';
+import { SandboxRunner } from '../../sandbox/runner.js';
 import { DockerProxy } from '../support/docker-proxy.js';
-import { docker, leftovers, makeRunner } from '../support/sandbox.js';
+import { docker, leftovers, RecordingLog, settingsFor } from '../support/sandbox.js';
 
 const proxy = new DockerProxy(join(mkdtempSync(join(tmpdir(), 'sandpiper-proxy-')), 'docker.sock'));
 const client = new Docker({ socketPath: proxy.path });
 
 describe('Docker going away in the middle of runs', () => {
-  const runner = makeRunner('runc', { timeoutS: 3 }, { poolSize: 2 }, client);
+  const log = new RecordingLog();
+  const runner = new SandboxRunner(client, settingsFor('runc', { timeoutS: 3 }, { poolSize: 2 }), undefined, log);
+  runner.startPool();
 
   afterAll(async () => {
     await runner.close();
@@ -27,6 +30,7 @@ describe('Docker going away in the middle of runs', () => {
     const inFlight = [1, 2, 3].map((i) => runner.run({ code: `import time\nprint(${i}, flush=True)\ntime.sleep(2)` }));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const killedAt = Date.now();
+    const linesBefore = log.lines.length;
     await proxy.kill();
 
     const results = await Promise.all(inFlight);
@@ -47,6 +51,10 @@ describe('Docker going away in the middle of runs', () => {
     const after = await runner.run({ code: 'print("back")' });
     expect(after).toMatchObject({ status: 'ok', output: 'back\n' });
     await runner.warmPool!.whenFull(35_000);
+    // The pool retried its refills all through the outage: said once when it began, once when it ended.
+    expect(log.count('debug', 'could not refill the sandbox pool', linesBefore)).toBeGreaterThanOrEqual(1);
+    expect(log.count('warn', 'could not refill the sandbox pool', linesBefore)).toBe(1);
+    expect(log.count('info', 'Docker is reachable again: the sandbox pool refills', linesBefore)).toBe(1);
   }, 60_000);
 
   it('removes what it could not remove during the outage soon after Docker is back, or leaves it to the reaper', async () => {

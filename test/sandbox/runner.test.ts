@@ -46,6 +46,11 @@ describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
     expect(result).toMatchObject({ status: 'error', exitCode: 3, signal: null, output: '' });
   });
 
+  it('os.abort() → killed by SIGABRT, the name Python uses for signal 6', async () => {
+    const result = await runner.run({ code: 'import os\nos.abort()' });
+    expect(result).toMatchObject({ status: 'killed', exitCode: null, signal: 'SIGABRT' });
+  });
+
   it('a syntax error → error with the caret', async () => {
     const result = await runner.run({ code: 'x = (1,' });
     expect(result.status).toBe('error');
