@@ -139,18 +139,19 @@ describe('sandpiper usage', () => {
   });
 
   it('every command answers --help and -h with its own usage, and does nothing else', async () => {
-    for (const name of COMMANDS) {
+    const answers = COMMANDS.map(async (name) => {
       const help = await runCli([name, '--help'], { env: { DOCKER_HOST: 'unix:///nope.sock' } }); // nothing may need Docker
       expect(help.stdout).toMatch(new RegExp(`^usage: sandpiper ${name}\\b[^\\n]*\\n\\n\\S`));
       expect(help.stderr).toBe('');
       expect(help.code).toBe(0);
       expect(await runCli([name, '-h'])).toEqual(help);
-    }
+    });
+    await Promise.all(answers);
     expect(await runCli(['help', 'eval'])).toEqual(await runCli(['eval', '--help']));
-  });
+  }, 120_000);
 
   it('an unknown option gets one clear line and the command\'s usage, never parseArgs\' own text', async () => {
-    for (const name of COMMANDS) {
+    const answers = COMMANDS.map(async (name) => {
       const wrong = await runCli([name, '--nope']);
       const [problem, blank, usage] = wrong.stderr.split('\n');
       expect(problem).toBe(`sandpiper: ${name}: unknown option '--nope'`);
@@ -158,8 +159,9 @@ describe('sandpiper usage', () => {
       expect(wrong.stderr).not.toMatch(/To specify a positional|ERR_PARSE_ARGS/);
       expect(wrong.stdout).toBe('');
       expect(wrong.code).toBe(2);
-    }
-  });
+    });
+    await Promise.all(answers);
+  }, 120_000);
 
   it('a missing or unknown subcommand or value is named, with the usage', async () => {
     expect((await runCli(['image'])).stderr).toMatch(/^sandpiper: image: missing subcommand \(build\)\n\nusage: sandpiper image build/);
