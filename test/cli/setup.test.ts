@@ -38,9 +38,11 @@ describe('npm run setup', () => {
     // Every program on PATH but runsc.
     const bin = join(scratch(), 'bin');
     mkdirSync(bin);
+    const linked = new Set(['runsc']);
     for (const dir of (process.env.PATH ?? '').split(delimiter).filter(existsSync)) {
-      for (const name of readdirSync(dir)) {
-        if (name !== 'runsc' && !existsSync(join(bin, name))) symlinkSync(join(dir, name), join(bin, name));
+      for (const name of readdirSync(dir).filter((name) => !linked.has(name))) {
+        symlinkSync(join(dir, name), join(bin, name));
+        linked.add(name);
       }
     }
     const setup = await run('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', join(copy, 'scripts/setup.sh')], {
