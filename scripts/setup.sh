@@ -38,11 +38,9 @@ case "${1:-}" in
   *) printf 'usage: scripts/setup.sh [--check]\n' >&2; exit 2 ;;
 esac
 [[ -f dist/src/cli/main.js && -f dist/scripts/daemon-json.js ]] || die 'run `npm ci` first: it installs the dependencies and builds the CLI'
-root=false
-[[ $EUID -eq 0 ]] && root=true
-act=$root
-$check && act=false
-needs=() # what this run leaves to root
+act=false # whether this run changes the system: as root, and not --check
+[[ $EUID -eq 0 ]] && ! $check && act=true
+needs=() # what it leaves to root
 
 # 1. Packages: only the missing ones.
 missing=()
