@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!name) return print(USAGE, 2);
   if (name === '--version' || name === '-v') return print(version(), 0);
   if (name === '--help' || name === '-h' || name === 'help') return print(USAGE, 0);
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined; // not `toString`
   if (!command) {
     process.stderr.write(`sandpiper: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;

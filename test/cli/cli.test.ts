@@ -164,6 +164,7 @@ describe('sandpiper usage', () => {
   }, 120_000);
 
   it('a missing or unknown subcommand or value is named, with the usage', async () => {
+    expect(await runCli(['toString'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^sandpiper: unknown command "toString"\n/) });
     expect((await runCli(['image'])).stderr).toMatch(/^sandpiper: image: missing subcommand \(build\)\n\nusage: sandpiper image build/);
     expect((await runCli(['discord', 'regster'])).stderr).toMatch(/^sandpiper: discord: unknown subcommand "regster"\n\nusage:/);
     expect((await runCli(['image', 'build', '--tag'])).stderr).toMatch(/^sandpiper: image: option '--tag <value>' argument missing\n/);
