@@ -2,7 +2,7 @@ import type { CommandHelp } from './usage.js';
 
 export const benchHelp: CommandHelp = {
   synopsis: 'bench [--json] [--quick]',
-  summary: 'measure latency and throughput of every sandbox path, in one run',
+  summary: 'measure latency and throughput of every sandbox path',
   details: `  --json    print one JSON object instead of the table
   --quick   a smaller sample (well under two minutes)
 

@@ -4,7 +4,7 @@ import type { CommandHelp } from './usage.js';
 
 export const startHelp: CommandHelp = {
   synopsis: 'start',
-  summary: 'run the bot: on Discord and/or Slack when configured, else as a terminal chat',
+  summary: 'run the bot: on Discord/Slack when configured, else a terminal chat',
   details: `\`npm start\` runs this. SIGINT or SIGTERM stops it cleanly (a second one exits at once); the
 terminal chat also stops at the end of its input (Ctrl-D).`,
 };
