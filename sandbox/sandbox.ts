@@ -3,6 +3,8 @@ import { QUICK_CALL_MS, withDeadline } from './deadline.js';
 import { connectDocker } from './docker-client.js';
 import { explainDockerError } from './docker-errors.js';
 import { ensureImage, ImageBuildError, inspectImage, type ImageStatus } from './image/ensure.js';
+import { builtInPackages } from './image/packages.js';
+import { defaultImageTag } from './image/recipe.js';
 import { currentInstance, type Instance } from './labels.js';
 import type { SandboxLog } from './log.js';
 import { Reaper } from './reaper.js';
@@ -97,6 +99,11 @@ export class DockerSandbox implements Sandbox {
 
   run(input: RunInput, options?: RunOptions): Promise<RunResult> {
     return this.runner.run(input, options);
+  }
+
+  /** The Python packages the image provides besides the standard library; unknown (undefined) for a custom image. */
+  get packages(): readonly string[] | undefined {
+    return this.settings.image === defaultImageTag() ? builtInPackages() : undefined;
   }
 
   /** Engine facts for `sandpiper doctor`: docker info and the image's status, or why Docker didn't say. */

@@ -18,6 +18,8 @@ export interface EvaluatorDeps {
   /** The quotas, as status lines cite them. */
   limits: RenderLimits;
   maxCodeBytes: number;
+  /** The packages the image provides, for hints ("No module named pandas"); unknown for a custom image. */
+  packages?: readonly string[];
   log: Logger;
 }
 
@@ -60,6 +62,7 @@ const RESTARTING = 'Sandpiper is restarting. Try again in a minute.';
 export class Evaluator {
   /** Aborted when a stop's grace period is over: runs still going are cut. */
   private readonly shutdown = new AbortController();
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly deps: EvaluatorDeps) {}
 
@@ -83,7 +86,13 @@ export class Evaluator {
       };
       // A run cancelled while it waits for its turn is answered at once; its turn then runs nothing.
       const admission = await untilAborted(this.deps.limiter.schedule(`${request.platform}:${request.user}`, run, admitted), signal);
-      if (!admission) return await this.finish(renderResult(this.explained(notStarted()), profile, this.deps.limits), shown, options);
+      const rendered = (result: RunResult) =>
+        renderResult(this.explained(result), profile, this.deps.limits, {
+          waitedMs: performance.now() - startedAt,
+          stdinGiven: request.stdin !== undefined,
+          ...(this.deps.packages ? { packages: this.deps.packages } : {}),
+        });
+      if (!admission) return await this.finish(rendered(notStarted()), shown, options);
       if (!admission.admitted) {
         log.info({ ...context, refused: admission.reason, retryAfterS: admission.retryAfterS }, 'run refused');
         return renderNotice(refusalMessage(admission), profile);
@@ -100,7 +109,7 @@ export class Evaluator {
         },
         'run finished',
       );
-      return await this.finish(renderResult(result, profile, this.deps.limits), shown, options);
+      return await this.finish(rendered(result), shown, options);
     } catch (error) {
       log.error({ ...context, err: error }, 'run failed inside Sandpiper');
       return this.finish(renderNotice('Something went wrong on our side, so the code was not run. Try again.', profile), shown, options);
@@ -111,13 +120,15 @@ export class Evaluator {
    * Stops taking runs: waiting ones are answered "restarting" at once, running ones may finish
    * within `graceMs` and are cut after it. Resolves when no run is left.
    */
-  async close(graceMs = Infinity): Promise<void> {
-    const timer = Number.isFinite(graceMs) ? setTimeout(() => this.shutdown.abort(new Error(RESTARTING)), graceMs) : undefined;
-    try {
-      await this.deps.limiter.stop();
-    } finally {
-      clearTimeout(timer);
-    }
+  close(graceMs = Infinity): Promise<void> {
+    return (this.closing ??= (async () => {
+      const timer = Number.isFinite(graceMs) ? setTimeout(() => this.shutdown.abort(new Error(RESTARTING)), graceMs) : undefined;
+      try {
+        await this.deps.limiter.stop();
+      } finally {
+        clearTimeout(timer);
+      }
+    })());
   }
 
   /** A run cut by a stop says so: the user didn't cancel it. */

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { makeEvaluator } from '../support/evaluator.js';
 import { DISCORD } from '../../src/platforms.js';
 import type { Reply } from '../../src/reply.js';
-import { newRequestId } from '../../src/request.js';
+import { runRequest } from '../../src/request.js';
 import { leftovers, makeRunner } from '../support/sandbox.js';
 
 /** Load with the real sandbox: the bot's default limits, a burst far beyond them. */
@@ -19,15 +19,14 @@ describe('a burst of 50 users × 10 requests through the evaluator', () => {
     const rssBefore = process.memoryUsage().rss;
     const answers = new Map<string, Reply[]>();
     const requests = Array.from({ length: 50 }, (_, user) =>
-      Array.from({ length: 10 }, (_, n) => ({ user: `user${user}`, code: `print(${user} * 100 + ${n})`, id: newRequestId() })),
+      Array.from({ length: 10 }, (_, n) =>
+        runRequest({ platform: 'discord', user: `user${user}`, channel: 'load', trigger: 'message' }, { kind: 'run', code: `print(${user} * 100 + ${n})` }),
+      ),
     ).flat();
 
     await Promise.all(
       requests.map(async (request) => {
-        const reply = await evaluator.evaluate(
-          { id: request.id, platform: 'discord', user: request.user, channel: 'load', trigger: 'message', code: request.code },
-          DISCORD,
-        );
+        const reply = await evaluator.evaluate(request, DISCORD);
         answers.set(request.id, [...(answers.get(request.id) ?? []), reply]);
       }),
     );
