@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { openSandbox, type EngineReport, type ImageStatus, type Sandbox } from '../sandbox.js';
+import { openSandbox, type EngineInfo, type EngineReport, type ImageStatus, type Sandbox } from '../sandbox.js';
 import { missingImage } from '../../sandbox/docker-errors.js';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { effectivePids, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
@@ -24,18 +24,6 @@ interface Check {
   fix?: string;
 }
 
-interface DockerInfo {
-  ServerVersion?: string;
-  Runtimes?: Record<string, unknown>;
-  DefaultRuntime?: string;
-  MemoryLimit?: boolean;
-  SwapLimit?: boolean;
-  PidsLimit?: boolean;
-  CpuCfsQuota?: boolean;
-  CgroupVersion?: string;
-  SecurityOptions?: string[];
-}
-
 function checkDocker(engine: EngineReport): Check {
   if (engine.reachable) {
     const { info } = engine;
@@ -45,7 +33,7 @@ function checkDocker(engine: EngineReport): Check {
   return { ok: false, what: 'Docker is not reachable', fix };
 }
 
-function checkRuntime(info: DockerInfo, config: SandboxConfig): Check {
+function checkRuntime(info: EngineInfo, config: SandboxConfig): Check {
   const runtimes = Object.keys(info.Runtimes ?? {});
   if (!runtimes.includes(config.runtime)) {
     return {
@@ -61,7 +49,7 @@ function checkRuntime(info: DockerInfo, config: SandboxConfig): Check {
   return { ok: true, what: `runtime "${config.runtime}" is registered (${gvisor})` };
 }
 
-function checkLimits(info: DockerInfo): Check[] {
+function checkLimits(info: EngineInfo): Check[] {
   const missing = (
     [
       ['MemoryLimit', 'memory limits'],
