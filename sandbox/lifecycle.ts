@@ -10,7 +10,7 @@ import { createDemuxer, OutputCollector, type CapturedOutput } from './output.js
 import { frameRequest, type RunInput } from './request.js';
 
 /**
- * The race-free life of one sandbox container (DESIGN.md §3):
+ * The race-free life of one sandbox container (docs/architecture.md §3):
  * create → attach BEFORE start → register a `next-exit` wait BEFORE start → start   (launch)
  * → write the request to stdin and half-close → arm the wall clock → on timeout or output cap,
  * SIGKILL → drain briefly → inspect for OOMKilled and the exit code                   (execute)

@@ -27,7 +27,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 
 /**
  * gVisor's sandbox (the Sentry and its gofer) counts against the pids limit: ~54 host pids while
- * idle (DESIGN.md §3). Below this floor a runsc container cannot even start Python.
+ * idle (measured; docs/architecture.md §5). Below this floor a runsc container cannot even start Python.
  */
 export const RUNSC_MIN_PIDS = 512;
 

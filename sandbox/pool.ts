@@ -2,7 +2,8 @@ import type { LaunchedSandbox } from './lifecycle.js';
 
 /**
  * A pool of pre-STARTED, single-use sandboxes: each member is a hardened container with Python
- * already running and blocked on stdin (DESIGN.md §3: ~27 ms to a result instead of ~97 ms cold).
+ * already running and blocked on stdin: a result in a few ms instead of ~100 ms for a cold start
+ * (docs/performance.md).
  * A run takes a member and the member is destroyed afterwards, like any sandbox: nothing is ever
  * reused. The pool refills in the background, drops members that died or idled too long, and
  * backs off while Docker is failing. An empty pool never makes a run wait: take() returns null

@@ -1,5 +1,5 @@
 /**
- * RunResult: what the sandbox tells the core about one run (DESIGN.md §2).
+ * RunResult: what the sandbox tells the core about one run (docs/architecture.md §2).
  * Exactly one status; `sandbox_error` means the user's code never ran and `reason` says why.
  */
 export type RunStatus =

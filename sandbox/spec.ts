@@ -40,7 +40,7 @@ export interface SpecInput {
 
 /**
  * The one place that decides how a sandbox container is configured. Every hardening choice has
- * its reason beside it (DESIGN.md §3). Deliberately never set: Binds/Volumes (above all the Docker
+ * its reason beside it (docs/architecture.md §4 lists the attack each one stops). Deliberately never set: Binds/Volumes (above all the Docker
  * socket), Devices, CapAdd, host namespaces, Privileged, MaskedPaths/ReadonlyPaths (setting them
  * replaces Docker's defaults).
  */

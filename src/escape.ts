@@ -93,7 +93,7 @@ export function neutraliseFences(text: string): string {
 /**
  * @everyone, @here, <@user>, <@!user>, <@&role> and <#channel> get a zero-width space after the
  * sigil so they don't even look like mentions. Defence in depth only: the client's
- * `allowedMentions: { parse: [] }` is what really stops pings (DESIGN.md §5).
+ * `allowedMentions: { parse: [] }` is what really stops pings.
  */
 export function neutraliseDiscordMentions(text: string): string {
   return text.replace(/@(?=everyone|here)/gi, `@${ZWSP}`).replace(/<([@#])/g, `<$1${ZWSP}`);

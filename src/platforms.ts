@@ -1,5 +1,5 @@
 /**
- * What each chat platform allows in one reply, as data (DESIGN.md §2, §5). The renderer reads
+ * What each chat platform allows in one reply, as data. The renderer reads
  * these numbers; it never branches on a platform's name.
  */
 export type PlatformName = 'discord' | 'slack' | 'console';

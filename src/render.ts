@@ -6,7 +6,7 @@ import type { EscapeMode, PlatformProfile } from './platforms.js';
 import type { Attachment, Reply } from './reply.js';
 
 /**
- * RunResult → Reply (DESIGN.md §2): a status line people understand, then the output in a code
+ * RunResult → Reply (docs/architecture.md §2): a status line people understand, then the output in a code
  * block, cut to the platform's limits (given as data in a PlatformProfile), then maybe a hint for a
  * common surprise. Whenever anything is cut, the full output is attached as output.txt, so a cut
  * never loses information. A cut preview shows the head AND the tail of the output (a crash's

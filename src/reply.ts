@@ -1,7 +1,7 @@
 import type { RunStatus } from '../sandbox/result.js';
 
 /**
- * Reply: what the core hands an adapter to post (DESIGN.md §2). Everything in it is already
+ * Reply: what the core hands an adapter to post (docs/architecture.md §2). Everything in it is already
  * truncated and escaped for the target platform, so adapters only post it.
  */
 export interface Reply {

@@ -1,5 +1,5 @@
 /**
- * Finding the Python code in a chat message. Pure: no platform, no I/O (DESIGN.md §1).
+ * Finding the Python code in a chat message. Pure: no platform, no I/O.
  *
  * Precedence:
  *   1. Fenced blocks ```…```. Blocks tagged py/python/python3/py3 (any case, also python3.11),

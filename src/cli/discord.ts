@@ -19,7 +19,7 @@ interface CommandRegistrar {
 /**
  * `sandpiper discord register [--guild ID]`: registers /run and "Run Python" with Discord,
  * globally or in one guild (where they show at once). The command definitions belong to the
- * adapter, which is loaded at run time: src/ never imports adapters/ statically (DESIGN.md §1).
+ * adapter, which is loaded at run time: src/ never imports adapters/ statically (docs/architecture.md §1).
  */
 export async function discordCommand(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args, options: { guild: { type: 'string' } }, allowPositionals: true, strict: true });

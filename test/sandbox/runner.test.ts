@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS, effectivePids } from '../../sandbox/limits.js';
 import { leftovers, makeRunner, poolFor, RUNTIME_MODES } from '../support/sandbox.js';
 
 /**
- * Runs on the real Docker engine, on both runtimes, cold and pooled: the promises of DESIGN.md §3,
+ * Runs on the real Docker engine, on both runtimes, cold and pooled: the promises of docs/architecture.md §3,
  * and the same RunResults whichever way the container was started.
  */
 describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
