@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Evaluator } from './evaluator.js';
-import type { Logger } from './log.js';
+import type { Logger, TerminalLogs } from './log.js';
 import type { PlatformName } from './platforms.js';
 
 /** What every platform adapter gets from the core. */
@@ -8,6 +8,8 @@ export interface AdapterContext {
   evaluator: Evaluator;
   config: Config;
   log: Logger;
+  /** Set when the terminal chat is all that runs: it prints these logs above its prompt. */
+  terminalLogs?: TerminalLogs;
 }
 
 /** A started adapter. */

@@ -2,7 +2,7 @@ import type { AdapterModule, RunningAdapter } from './adapter.js';
 import { loadConfig, type Config } from './config.js';
 import { Evaluator } from './evaluator.js';
 import { RunLimiter } from './limiter.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, TerminalLogs, type Logger } from './log.js';
 import type { PlatformName } from './platforms.js';
 import { openSandbox } from './sandbox.js';
 import { withDeadline } from '../sandbox/deadline.js';
@@ -31,6 +31,11 @@ async function loadAdapter(name: PlatformName): Promise<AdapterModule> {
 /** The console chat is a terminal UI: keep logs out of it unless asked for. */
 function logLevelFor(config: Config): string {
   return config.logLevel ?? (config.adapters.every((name) => name === 'console') ? 'warn' : 'info');
+}
+
+/** The console chat's logs are for a person: readable lines, which it prints above its prompt. */
+function terminalLogsFor(config: Config): TerminalLogs | undefined {
+  return config.adapters.every((name) => name === 'console') ? new TerminalLogs() : undefined;
 }
 
 /** Start-up failed; `part` names what failed ("the Discord adapter"), and everything opened was closed. */
@@ -62,7 +67,11 @@ export interface RunningBot {
  * → adapters. If any part fails to start, what was started is closed again and a StartError
  * names the part.
  */
-export async function startBot(config: Config = loadConfig(), log: Logger = createLogger(logLevelFor(config))): Promise<RunningBot> {
+export async function startBot(
+  config: Config = loadConfig(),
+  terminalLogs: TerminalLogs | undefined = terminalLogsFor(config),
+  log: Logger = createLogger(logLevelFor(config), terminalLogs),
+): Promise<RunningBot> {
   const runMs = config.sandbox.limits.timeoutS * 1000;
   const sandbox = openSandbox(config.sandbox, log);
   const evaluator = new Evaluator({
@@ -88,7 +97,7 @@ export async function startBot(config: Config = loadConfig(), log: Logger = crea
   try {
     await sandbox.ready;
     for (const name of config.adapters) {
-      const context = { evaluator, config, log: log.child({ adapter: name }) };
+      const context = { evaluator, config, log: log.child({ adapter: name }), terminalLogs };
       const label = ADAPTER_LABELS[name];
       const started = loadAdapter(name).then((adapter) => adapter.start(context));
       try {
