@@ -1,37 +1,63 @@
 import { describe, expect, it } from 'vitest';
-import { MessageAssembler } from '../../adapters/console/assembler.js';
+import { MessageAssembler, type LineOrigin } from '../../adapters/console/assembler.js';
 
-function feed(lines: string[]): (string | null)[] {
-  const assembler = new MessageAssembler();
-  return lines.map((line) => assembler.push(line));
+/** What each line gives: the finished message, or null while the message is open. */
+function feed(lines: string[], origin: LineOrigin = 'typed', assembler = new MessageAssembler()): (string | null)[] {
+  return lines.map((line) => assembler.push(line, origin));
 }
 
 describe('MessageAssembler', () => {
-  it('sends a plain line at once', () => {
-    expect(feed(['print(1)'])).toEqual(['print(1)']);
+  it('sends a typed line on Enter, and ignores empty ones', () => {
+    expect(feed(['print(1)', '', '   ', 'hello'])).toEqual(['print(1)', null, null, 'hello']);
   });
 
-  it('collects a fenced block, blank lines included, until it closes', () => {
-    expect(feed(['look:', '```py', 'x = 1', '', 'print(x)', '```'])).toEqual([
-      'look:',
-      null,
-      null,
-      null,
-      null,
-      '```py\nx = 1\n\nprint(x)\n```',
-    ]);
+  it('collects a block, blank lines included, then waits for an empty line (a ```stdin block may follow)', () => {
+    const lines = ['```py', 'name = input()', '', 'print(name)', '```', '```stdin', 'Ada', '```', ''];
+    expect(feed(lines)).toEqual([null, null, null, null, null, null, null, null, lines.slice(0, -1).join('\n')]);
   });
 
-  it('treats a one-line block as complete, and ignores empty lines between messages', () => {
-    expect(feed(['```print(2)```', '', '   '])).toEqual(['```print(2)```', null, null]);
+  it('keeps prose before a block in the same message', () => {
+    expect(feed(['look:', '```py', 'x = 1', '```', ''])).toEqual(['look:', null, null, null, '```py\nx = 1\n```']);
   });
 
-  it('flushes an unclosed block at the end of input', () => {
+  it('waits for an empty line after a block opened and closed on one line', () => {
+    expect(feed(['```print(2)```', ''])).toEqual([null, '```print(2)```']);
+  });
+
+  it('collects code after a lone /run until an empty line', () => {
+    expect(feed(['/run', 'for i in range(3):', '    print(i)', ''])).toEqual([null, null, null, '/run\nfor i in range(3):\n    print(i)']);
+  });
+
+  it('sends /run with code on its line at once', () => {
+    expect(feed(['/run print(1)'])).toEqual(['/run print(1)']);
+  });
+
+  it('takes a paste as one message: its lines never send, the Enter after it does', () => {
+    const assembler = new MessageAssembler();
+    expect(feed(['Look at this:', 'for i in range(3):'], 'pasted', assembler)).toEqual([null, null]);
+    expect(assembler.push('    print(i)')).toBe('Look at this:\nfor i in range(3):\n    print(i)');
+  });
+
+  it('sends a paste that ended with a line break on the next Enter', () => {
+    const assembler = new MessageAssembler();
+    feed(['x = 1', 'print(x)'], 'pasted', assembler);
+    expect(assembler.push('')).toBe('x = 1\nprint(x)');
+  });
+
+  it('drops a paste of blank lines', () => {
+    const assembler = new MessageAssembler();
+    feed(['', '  '], 'pasted', assembler);
+    expect(assembler.push('')).toBeNull();
+    expect(assembler.pending).toBe(false);
+  });
+
+  it('says a message is pending until it is sent, and clear() drops it', () => {
     const assembler = new MessageAssembler();
     assembler.push('```py');
     assembler.push('print(3)');
     expect(assembler.pending).toBe(true);
-    expect(assembler.flush()).toBe('```py\nprint(3)');
+    assembler.clear();
     expect(assembler.pending).toBe(false);
+    expect(assembler.push('print(4)')).toBe('print(4)');
   });
 });

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { readMessage } from '../../adapters/console/message.js';
+import { interpret } from '../../src/intake.js';
+
+describe('readMessage: a terminal message is read as a DM, or as code after /run', () => {
+  it.each([
+    'hello there',
+    'try `print(42)` please',
+    'Look at this:\n```py\nprint(1)\n```',
+    'for i in range(3):\n    print(i)',
+    '```js\nconsole.log(1)\n```',
+  ])('reads %j as a DM would be read', (text) => {
+    expect(readMessage(text)).toEqual(interpret(text, { explicit: true }));
+  });
+
+  it('runs what follows /run as the code itself, on its line or the next ones', () => {
+    expect(readMessage('/run print(1)')).toEqual({ kind: 'run', code: 'print(1)' });
+    expect(readMessage('/run import sys\nsys.exit(2)')).toEqual({ kind: 'run', code: 'import sys\nsys.exit(2)' });
+    expect(readMessage('/run\nfor i in range(3):\n    print(i)')).toEqual({ kind: 'run', code: 'for i in range(3):\n    print(i)' });
+  });
+
+  it('takes blocks after /run as blocks, stdin included', () => {
+    expect(readMessage('/run\n```py\nprint(input())\n```\n```stdin\nAda\n```')).toEqual({ kind: 'run', code: 'print(input())', stdin: 'Ada\n' });
+  });
+
+  it('says an empty /run is empty, and does not take /runner for /run', () => {
+    expect(readMessage('/run')).toMatchObject({ kind: 'notice', message: expect.stringMatching(/^That code is empty\./) });
+    expect(readMessage('/runner print(1)')).toEqual(interpret('/runner print(1)', { explicit: true }));
+  });
+});
