@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,9 +7,11 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 const SESSION = 'chat';
 const POLL_MS = 50;
-// Keep the pane (and its exit status) after the program exits, without a line saying so; keep
-// a long transcript.
+// Keep the screen after the program exits, without a line saying so; keep a long transcript.
 const CONFIG = 'set -g remain-on-exit on\nset -g remain-on-exit-format ""\nset -g history-limit 10000\n';
+// tmux (3.3a) does not always reap the pane's process, and then never learns its exit status:
+// a shell runs the program and writes the status to a file ($0) instead.
+const RECORD_EXIT_STATUS = '"$@"; echo $? > "$0"';
 
 let opened = 0;
 
@@ -31,7 +33,8 @@ export class TmuxTerminal {
     await writeFile(config, CONFIG);
     const terminal = new TmuxTerminal(`sandpiper-test-${process.pid}-${++opened}`, folder);
     const variables = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
-    await terminal.tmux('-f', config, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', ...variables, ...command);
+    const recorded = ['sh', '-c', RECORD_EXIT_STATUS, terminal.statusFile, ...command];
+    await terminal.tmux('-f', config, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', ...variables, ...recorded);
     return terminal;
   }
 
@@ -72,21 +75,24 @@ export class TmuxTerminal {
     }
   }
 
-  /** The program's process id. */
+  /** The program's process id (the recording shell's only child). */
   async pid(): Promise<number> {
-    return Number(await this.format('#{pane_pid}'));
+    const shell = await this.format('#{pane_pid}');
+    const { stdout } = await exec('ps', ['-o', 'pid=', '--ppid', shell]);
+    const pid = Number(stdout.trim());
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error('the program is not running');
+    return pid;
   }
 
   /**
-   * Waits for the program to exit and returns its exit status; fails if a signal ended it. The
+   * Waits for the program to exit and returns its exit status (128 + n for signal n). The
    * default deadline is the bot's own for a stop (the run timeout plus 20 s), and a little more.
    */
   async exitStatus(timeoutMs = 40_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [dead, status, signal] = (await this.format('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')).split(':');
-      if (dead === '1' && status !== '') return Number(status);
-      if (dead === '1' && signal !== '') throw new Error(`the program was ended by signal ${signal}; the screen shows:\n${await this.screen()}`);
+      const status = await this.recordedStatus();
+      if (status !== undefined) return status;
       if (Date.now() > deadline) throw new Error(`the program did not exit within ${timeoutMs} ms; the screen shows:\n${await this.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
@@ -97,13 +103,23 @@ export class TmuxTerminal {
    * would be (SIGTERM), so that it removes its sandboxes, before the terminal goes.
    */
   async close(): Promise<void> {
-    const running = await this.format('#{pane_dead}').then((dead) => dead !== '1', () => false);
-    if (running) {
-      process.kill(await this.pid(), 'SIGTERM');
+    if ((await this.recordedStatus()) === undefined) {
+      const pid = await this.pid().catch(() => undefined);
+      if (pid !== undefined) process.kill(pid, 'SIGTERM');
       await this.exitStatus().catch(() => {});
     }
     await this.tmux('kill-server').catch(() => {});
     await rm(this.folder, { recursive: true, force: true });
+  }
+
+  private get statusFile(): string {
+    return join(this.folder, 'status');
+  }
+
+  /** The exit status, once the program has exited (the file is written whole, after the exit). */
+  private async recordedStatus(): Promise<number | undefined> {
+    const text = await readFile(this.statusFile, 'utf8').catch(() => '');
+    return text.endsWith('\n') ? Number(text) : undefined;
   }
 
   private async format(format: string): Promise<string> {
