@@ -79,6 +79,7 @@ export async function startBot(
     limiter: new RunLimiter(config.limiter),
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
+    packages: sandbox.packages,
     log,
   });
   const adapters: RunningAdapter[] = [];
