@@ -111,6 +111,7 @@ describe('the terminal chat, in a real terminal', () => {
 
     await chat.press('C-d');
     expect(await chat.exitStatus()).toBe(0);
+    expect(await leftTerminalAsFound(chat)).toBe(true);
   });
 
   it('answers a sentence with the notice a DM gets, and runs the `span` in one', async () => {
@@ -190,6 +191,7 @@ describe('the terminal chat, in a real terminal', () => {
     process.kill(await chat.pid(), 'SIGTERM');
     expect(await chat.exitStatus()).toBe(0);
     expect(await chat.screen()).toMatch(/\n✅ done in [^\n]+\nfinished$/);
+    expect(await leftTerminalAsFound(chat)).toBe(true);
   });
 
   it('refuses a run over the rate limit without showing it as running', async () => {
@@ -206,6 +208,14 @@ describe('the terminal chat, in a real terminal', () => {
     expect(screen).not.toContain('{"level"');
   });
 });
+
+/** Bracketed paste was switched on, then off again, and the last line was ended. */
+async function leftTerminalAsFound(chat: TmuxTerminal): Promise<boolean> {
+  const output = await chat.output();
+  const on = output.lastIndexOf('\x1b[?2004h');
+  const off = output.lastIndexOf('\x1b[?2004l');
+  return on !== -1 && off > on && output.endsWith('\n');
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -35,6 +35,8 @@ export class TmuxTerminal {
     const variables = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
     const recorded = ['sh', '-c', RECORD_EXIT_STATUS, terminal.statusFile, ...command];
     await terminal.tmux('-f', config, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', ...variables, ...recorded);
+    // From here on, every byte the program writes is also kept as it is (escape sequences included).
+    await terminal.tmux('pipe-pane', '-o', '-t', SESSION, `cat >> '${terminal.outputFile}'`);
     return terminal;
   }
 
@@ -62,6 +64,11 @@ export class TmuxTerminal {
       .map((line) => line.trimEnd())
       .join('\n')
       .trimEnd();
+  }
+
+  /** What the program wrote since it started, byte for byte: what the screen shows is made of it. */
+  async output(): Promise<string> {
+    return readFile(this.outputFile, 'utf8').catch(() => '');
   }
 
   /** Waits until the screen satisfies `ready`, and returns it; fails after `timeoutMs`, showing it. */
@@ -114,6 +121,10 @@ export class TmuxTerminal {
 
   private get statusFile(): string {
     return join(this.folder, 'status');
+  }
+
+  private get outputFile(): string {
+    return join(this.folder, 'output');
   }
 
   /** The exit status, once the program has exited (the file is written whole, after the exit). */
