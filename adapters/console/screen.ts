@@ -22,7 +22,9 @@ export class Screen {
     this.editor = createInterface({ input: this.keys, output, terminal: true, historySize: 200 });
     this.editor.on('line', (line) => {
       // readline has moved below the line entered: no prompt shows until the chat asks again.
+      // (An empty one, so that readline redrawing on a window resize meanwhile draws nothing.)
       this.promptShown = false;
+      this.editor.setPrompt('');
       onLine(line);
     });
   }

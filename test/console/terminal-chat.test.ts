@@ -183,6 +183,17 @@ describe('the terminal chat, in a real terminal', () => {
     expect(await chat.screen()).toMatch(/\n\(Quitting once this run is answered\.\)\n✅ done in [^\n]+\nanswered$/);
   });
 
+  it('draws no prompt when the window is resized during a run', async () => {
+    const chat = await openChat();
+    const slow = '/run import time; time.sleep(1); print("resized")';
+    await chat.type(slow);
+    await chat.press('Enter');
+    await chat.waitFor('the run', (shown) => lastLine(shown) === RUNNING);
+    await chat.resize(100);
+    const screen = await chat.waitFor('the reply', (shown) => count(shown, PROMPT) >= 2 && isAtPrompt(shown));
+    expect(replyAfter(screen, slow)).toMatch(/^⏳ running… \(Ctrl-C cancels\)\n✅ done in [^\n]+\nresized$/);
+  });
+
   it('on SIGTERM during a run, prints its reply, ends the prompt line and exits 0', async () => {
     const chat = await openChat();
     await chat.type('/run import time; time.sleep(1); print("finished")');

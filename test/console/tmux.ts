@@ -56,6 +56,11 @@ export class TmuxTerminal {
     await this.tmux('paste-buffer', '-p', '-d', '-b', 'paste', '-t', SESSION);
   }
 
+  /** Makes the window `columns` wide, as a person dragging its edge. */
+  async resize(columns: number): Promise<void> {
+    await this.tmux('resize-window', '-t', SESSION, '-x', String(columns));
+  }
+
   /** Everything shown so far, scrolled-off lines included, wrapped lines joined, no trailing blanks. */
   async screen(): Promise<string> {
     const { stdout } = await this.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', SESSION);
