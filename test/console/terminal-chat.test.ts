@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LABEL_OWNER } from '../../sandbox/labels.js';
@@ -158,6 +159,7 @@ describe('the terminal chat, in a real terminal', () => {
     expect(path, saved).toBeDefined();
     const full = Array.from({ length: 1000 }, (_, i) => `${i}\n`).join('');
     expect(await readFile(path!, 'utf8')).toBe(full);
+    await rm(dirname(path!), { recursive: true });
   });
 
   it('drops what is typed on Ctrl-C, says how to quit, and quits on a second Ctrl-C at an empty prompt', async () => {
