@@ -200,8 +200,9 @@ describe('the terminal chat, in a real terminal', () => {
     const chat = await openChat();
     await chat.type('/run import time; time.sleep(1); print("finished")');
     await chat.press('Enter');
-    await chat.waitFor('the run', (shown) => lastLine(shown) === RUNNING);
-    process.kill(await chat.pid(), 'SIGTERM');
+    const pid = await chat.pid();
+    await waitForContainers(pid, 1); // the run has started: the stop lets it finish
+    process.kill(pid, 'SIGTERM');
     expect(await chat.exitStatus()).toBe(0);
     expect(await chat.screen()).toMatch(/\n✅ done in [^\n]+\nfinished$/);
     expect(await leftTerminalAsFound(chat)).toBe(true);
