@@ -197,11 +197,13 @@ describe('the terminal chat, in a real terminal', () => {
   });
 
   it('on SIGTERM during a run, prints its reply, ends the prompt line and exits 0', async () => {
-    const chat = await openChat();
+    // A stop gives a started run up to the run timeout: a long one, so a loaded engine's slow
+    // container start does not cut it.
+    const chat = await openChat({ SANDBOX_TIMEOUT_S: '20' });
     await chat.type('/run import time; time.sleep(1); print("finished")');
     await chat.press('Enter');
     const pid = await chat.pid();
-    await waitForContainers(pid, 1); // the run has started: the stop lets it finish
+    await waitForContainers(pid, 1);
     process.kill(pid, 'SIGTERM');
     expect(await chat.exitStatus()).toBe(0);
     expect(await chat.screen()).toMatch(/\n✅ done in [^\n]+\nfinished$/);
