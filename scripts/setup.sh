@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run setup` (after `npm ci`): everything `npm start` and `npm test` need, on Debian or Ubuntu.
-# Installs what is missing (docker.io, runsc, debootstrap), registers gVisor's runsc with Docker,
-# starts dockerd when none answers, builds the sandbox image, and runs doctor on runc and on runsc.
+# Installs what is missing (docker.io, runsc, debootstrap; tmux for the tests), registers gVisor's
+# runsc with Docker, starts dockerd when none answers, builds the sandbox image, and runs doctor on
+# runc and on runsc.
 # Quick and harmless when all of it is in place. Run as root; as another user it does what it can
 # without root and says what needs it.
 #
@@ -47,8 +48,9 @@ missing=()
 have docker && have dockerd || missing+=(docker.io)
 have runsc || missing+=(runsc)
 have debootstrap || missing+=(debootstrap)
+have tmux || missing+=(tmux) # `npm test` drives the terminal chat in a real terminal
 if ((${#missing[@]} == 0)); then
-  say 'docker.io, runsc and debootstrap are installed'
+  say 'docker.io, runsc, debootstrap and tmux are installed'
 elif $act; then
   command -v apt-get >/dev/null || die "install ${missing[*]} with this system's package manager (setup knows apt-get only)"
   say "installing ${missing[*]}"

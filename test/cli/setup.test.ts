@@ -21,7 +21,7 @@ describe('npm run setup', () => {
     const before = statSync('/etc/docker/daemon.json').mtimeMs;
     const setup = await run('bash', [SETUP, '--check'], { timeoutMs: 120_000 });
     expect(setup.stderr).toBe('');
-    expect(setup.stdout).toContain('setup: docker.io, runsc and debootstrap are installed\n');
+    expect(setup.stdout).toContain('setup: docker.io, runsc, debootstrap and tmux are installed\n');
     expect(setup.stdout).toContain('setup: runsc is registered in /etc/docker/daemon.json\n');
     expect(setup.stdout).toMatch(/setup: Docker \S+ answers, with runtimes: .*\brunsc\b/);
     expect(setup.stdout).toMatch(/setup: doctor, runc: all good\nsetup: doctor, runsc: all good\n$/);
