@@ -111,7 +111,7 @@ export async function startBot(
       log.info({ adapter: name }, 'adapter started');
     }
   } catch (error) {
-    log.error({ reason: error instanceof Error ? error.message : String(error) }, 'start-up failed: closing what was started');
+    // No log line of its own: the caller says what failed (the CLI prints the StartError once).
     await withDeadline(close(), runMs + STOP_SLACK_MS, 'closing took too long').catch(() => {});
     throw error instanceof StartError ? error : new StartError('the sandbox', error);
   }
