@@ -94,7 +94,7 @@ export interface DiscordConfig {
   apiUrl: string;
   prefix: string;
   runEmoji: string;
-  /** Run any DM that holds a Python block, without the prefix. */
+  /** DMs are addressed to the bot without the prefix, read like a mention. */
   dms: boolean;
   /** Allow-lists; empty means everywhere. */
   guilds: string[];
