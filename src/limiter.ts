@@ -1,16 +1,21 @@
-import Bottleneck from 'bottleneck';
-
 /**
- * Who may run what, when. Two Bottleneck layers, chained:
- * - per user (a Group keyed `platform:user`): one run at a time, a short queue, and a reservoir of
- *   runs per minute, so no one can monopolise the sandboxes;
- * - global: at most `concurrency` sandboxes at once.
- * Queue caps are checked at admission, so overflow is refused at once with a retry hint (never
- * queued indefinitely), and a run once admitted is never dropped afterwards. The limits hold
- * within one bot process.
+ * Who may run what, when:
+ * - per user (`platform:user`): one run at a time, a short queue behind it, and a number of runs
+ *   per minute, so no one can monopolise the sandboxes;
+ * - over all users: at most `concurrency` sandboxes at once, the next one going to whoever has
+ *   waited longest.
+ * Every limit is checked at admission, so overflow is refused at once with a retry hint (never
+ * queued indefinitely), and a run once admitted is never dropped afterwards, short of a stop. The
+ * limits hold within one bot process.
+ *
+ * Admission and dispatch are synchronous, with no timer anywhere: a run starts in the tick it is
+ * admitted when a sandbox is free, and the next one in the tick the previous one ends. Bottleneck,
+ * used before, deferred every step on setTimeout(0), which Node clamps to 1 ms: ~10 ms a run through
+ * its two chained layers, still several with its datastore's yields replaced, against ~6-17 ms for
+ * the pooled run itself (docs/performance.md).
  */
 export interface LimiterSettings {
-  /** Runs a user may start per minute. */
+  /** Runs a user may have admitted per minute (their minute starts with their first run in it). */
   userRunsPerMinute: number;
   /** Runs a user may have waiting behind their running one. */
   userQueue: number;
@@ -32,101 +37,135 @@ export type Admission<T> = { admitted: true; value: T } | ({ admitted: false } &
 
 const MINUTE_MS = 60_000;
 
-export class RunLimiter {
-  private readonly global: Bottleneck;
-  private readonly users: Bottleneck.Group;
-  /** When each user's limiter was made: its reservoir refills a whole number of minutes later. */
-  private readonly userEpochs = new Map<string, number>();
-  private stopping = false;
-  /** Runs accepted and not yet finished, all users together (running and waiting). */
-  private pending = 0;
+interface User {
+  running: boolean;
+  /** Admitted runs waiting for their turn, oldest first. */
+  waiting: Turn[];
+  /** When this user's current minute began (their first run in it), and runs admitted in it. */
+  minuteStart: number;
+  runsThisMinute: number;
+}
 
-  constructor(private readonly settings: LimiterSettings) {
-    // No highWater here: the global queue is capped at admission (see check()), so a run once
-    // accepted is never dropped later, after the user was shown it is waiting.
-    this.global = new Bottleneck({ id: 'sandpiper-global', maxConcurrent: settings.concurrency });
-    this.users = new Bottleneck.Group({
-      id: 'sandpiper-user',
-      maxConcurrent: 1, // the queue's length is capped at admission, like the global one
-      reservoir: settings.userRunsPerMinute,
-      reservoirRefreshAmount: settings.userRunsPerMinute,
-      reservoirRefreshInterval: MINUTE_MS,
-      timeout: 5 * MINUTE_MS, // forget idle users (their reservoir is full again by then)
-    });
-    this.users.on('created', (limiter, key) => {
-      this.forgetIdleUsers();
-      this.userEpochs.set(key, Date.now());
-      limiter.chain(this.global);
-    });
-  }
+/** An admitted run: `start` runs it (or, at a stop, `drop` answers it without running). */
+interface Turn {
+  start(): Promise<void>;
+  drop(): void;
+}
+
+export class RunLimiter {
+  private readonly users = new Map<string, User>();
+  /** Users with a run waiting and none running, in the order they got there: who is next. */
+  private readonly next: User[] = [];
+  private running = 0;
+  /** Runs admitted and not finished, all users together (running and waiting). */
+  private pending = 0;
+  private stopping = false;
+  /** stop()'s promise, and what resolves it once no run is running. */
+  private stopped: Promise<void> | undefined;
+  private onIdle: (() => void) | undefined;
+  /** The user count at which idle users are next forgotten. */
+  private forgetAt = 100;
+
+  constructor(private readonly settings: LimiterSettings) {}
 
   /**
    * Runs `job` for `key` (`platform:user`) when the limits allow, or says at once why not.
    * `accepted` is called as soon as the run is admitted (before it waits for its turn), so a
    * "working" indicator never shows before a refusal.
    */
-  async schedule<T>(key: string, job: () => Promise<T>, accepted?: () => void): Promise<Admission<T>> {
-    if (this.stopping) return this.stoppingRefusal();
-    const user = this.users.key(key);
-    const reservoir = await user.currentReservoir();
-    if (this.stopping) return this.stoppingRefusal();
-    // From here to user.schedule() nothing awaits: the counts read are the counts acted on.
-    const refusal = this.check(key, user, reservoir);
-    if (refusal) return { admitted: false, ...refusal };
+  schedule<T>(key: string, job: () => Promise<T>, accepted?: () => void): Promise<Admission<T>> {
+    if (this.stopping) return Promise.resolve(stoppingRefusal());
+    const now = Date.now();
+    const user = this.user(key, now);
+    const refusal = this.check(user, now);
+    if (refusal) return Promise.resolve({ admitted: false, ...refusal });
+    user.runsThisMinute++;
     this.pending++;
-    const scheduled = user.schedule(job);
-    accepted?.();
-    try {
-      return { admitted: true, value: await scheduled };
-    } catch (error) {
-      if (!(error instanceof Bottleneck.BottleneckError)) throw error;
-      // Bottleneck drops queued jobs only when stopping (dropWaitingJobs).
-      return this.stoppingRefusal();
-    } finally {
-      this.pending--;
+    return new Promise<Admission<T>>((resolve, reject) => {
+      const turn: Turn = {
+        start: async () => {
+          try {
+            resolve({ admitted: true, value: await job() });
+          } catch (error) {
+            reject(error);
+          }
+        },
+        drop: () => resolve(stoppingRefusal()),
+      };
+      user.waiting.push(turn);
+      if (!user.running && user.waiting.length === 1) this.next.push(user);
+      accepted?.();
+      this.dispatch();
+    });
+  }
+
+  /** Refuses new work, drops what is waiting (its callers get `stopping`), resolves once running jobs end. */
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.next.length = 0;
+    for (const user of this.users.values()) {
+      this.pending -= user.waiting.length;
+      user.waiting.splice(0).forEach((turn) => turn.drop());
+    }
+    return (this.stopped ??= this.running ? new Promise((resolve) => (this.onIdle = resolve)) : Promise.resolve());
+  }
+
+  /** Starts waiting runs while sandboxes are free, longest-waiting user first. */
+  private dispatch(): void {
+    while (this.running < this.settings.concurrency && this.next.length) {
+      const user = this.next.shift()!;
+      const turn = user.waiting.shift()!;
+      user.running = true;
+      this.running++;
+      void turn.start().finally(() => {
+        user.running = false;
+        this.running--;
+        this.pending--;
+        if (user.waiting.length) this.next.push(user);
+        if (this.running === 0) this.onIdle?.();
+        this.dispatch();
+      });
     }
   }
 
-  /** Refuses new work, drops what is waiting (its callers get `stopping`), lets running jobs end. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    const options = { dropWaitingJobs: true, dropErrorMessage: 'stopping' };
-    await Promise.all([...this.users.limiters().map(({ limiter }) => limiter.stop(options))]);
-    await this.global.stop(options);
-  }
-
-  private check(key: string, user: Bottleneck, reservoir: number | null): Refusal | null {
-    const counts = user.counts();
-    const waiting = counts.RECEIVED + counts.QUEUED;
-    const active = counts.RUNNING + counts.EXECUTING;
+  private check(user: User, now: number): Refusal | null {
+    const waiting = user.waiting.length;
+    const active = user.running ? 1 : 0;
     if (waiting + active >= 1 + this.settings.userQueue) {
       return { reason: 'user_queue', retryAfterS: this.settings.runSeconds * (waiting + active) };
     }
-    if (reservoir !== null && reservoir - waiting <= 0) {
-      return { reason: 'user_rate', retryAfterS: this.secondsUntilRefill(key) };
+    if (now - user.minuteStart >= MINUTE_MS) {
+      user.minuteStart = now;
+      user.runsThisMinute = 0;
     }
-    if (this.pending >= this.settings.concurrency + this.settings.queue) return this.busy();
+    if (user.runsThisMinute >= this.settings.userRunsPerMinute) {
+      return { reason: 'user_rate', retryAfterS: Math.max(1, Math.ceil((user.minuteStart + MINUTE_MS - now) / 1000)) };
+    }
+    if (this.pending >= this.settings.concurrency + this.settings.queue) {
+      return { reason: 'busy', retryAfterS: this.settings.runSeconds };
+    }
     return null;
   }
 
-  private stoppingRefusal(): Admission<never> {
-    return { admitted: false, reason: 'stopping', retryAfterS: 30 };
+  private user(key: string, now: number): User {
+    let user = this.users.get(key);
+    if (!user) {
+      if (this.users.size >= this.forgetAt) this.forgetIdleUsers(now);
+      user = { running: false, waiting: [], minuteStart: now, runsThisMinute: 0 };
+      this.users.set(key, user);
+    }
+    return user;
   }
 
-  private busy(): Refusal {
-    return { reason: 'busy', retryAfterS: this.settings.runSeconds };
+  /** Users with nothing running or waiting, whose minute is over, have nothing left to remember. */
+  private forgetIdleUsers(now: number): void {
+    for (const [key, user] of this.users) {
+      if (!user.running && !user.waiting.length && now - user.minuteStart >= MINUTE_MS) this.users.delete(key);
+    }
+    this.forgetAt = 2 * this.users.size + 100;
   }
+}
 
-  /** The Group drops idle users' limiters; drop their epochs too, so memory stays bounded. */
-  private forgetIdleUsers(): void {
-    if (this.userEpochs.size < 2 * this.users.keys().length + 100) return;
-    const live = new Set(this.users.keys());
-    for (const key of this.userEpochs.keys()) if (!live.has(key)) this.userEpochs.delete(key);
-  }
-
-  private secondsUntilRefill(key: string): number {
-    const epoch = this.userEpochs.get(key) ?? Date.now();
-    const elapsed = (Date.now() - epoch) % MINUTE_MS;
-    return Math.max(1, Math.ceil((MINUTE_MS - elapsed) / 1000));
-  }
+function stoppingRefusal(): Admission<never> {
+  return { admitted: false, reason: 'stopping', retryAfterS: 30 };
 }

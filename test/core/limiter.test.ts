@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunLimiter, type Admission, type LimiterSettings } from '../../src/limiter.js';
 
 const settings: LimiterSettings = { userRunsPerMinute: 5, userQueue: 2, concurrency: 2, queue: 3, runSeconds: 6 };
@@ -7,9 +7,11 @@ const settings: LimiterSettings = { userRunsPerMinute: 5, userQueue: 2, concurre
 function gate() {
   let running = 0;
   let peak = 0;
+  let started = 0;
   const releases: (() => void)[] = [];
   const job = () =>
     new Promise<string>((resolve) => {
+      started++;
       running++;
       peak = Math.max(peak, running);
       releases.push(() => {
@@ -25,6 +27,9 @@ function gate() {
     },
     get peak() {
       return peak;
+    },
+    get started() {
+      return started;
     },
   };
 }
@@ -51,6 +56,8 @@ async function drain<T>(admissions: Promise<T>[], ...gates: { releaseAll(): void
 }
 
 describe('RunLimiter', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('one user flooding 20 requests: 1 running, 2 queued, the rest refused with a retry hint; another user still runs', async () => {
     const limiter = new RunLimiter(settings);
     const flood = gate();
@@ -122,5 +129,33 @@ describe('RunLimiter', () => {
     expect(await running).toEqual({ admitted: true, value: 'done' });
     expect(await waiting).toMatchObject({ admitted: false, reason: 'stopping' });
     expect(await limiter.schedule('console:b', work.job)).toMatchObject({ admitted: false, reason: 'stopping' });
+  });
+
+  it('starts a run in the tick it is admitted, and the next one in the turn a sandbox frees: no timer in between', async () => {
+    const limiter = new RunLimiter({ ...settings, concurrency: 1 });
+    const work = gate();
+    const first = limiter.schedule('console:a', work.job);
+    expect(work.started).toBe(1);
+    const second = limiter.schedule('console:b', work.job);
+    expect(work.started).toBe(1); // the only sandbox is taken
+    work.releaseAll();
+    await new Promise((resolve) => setImmediate(resolve)); // one event-loop turn: before any timer could fire
+    expect(work.started).toBe(2);
+    work.releaseAll();
+    expect(await Promise.all([first, second])).toEqual([
+      { admitted: true, value: 'done' },
+      { admitted: true, value: 'done' },
+    ]);
+  });
+
+  it("gives a user this minute's runs back once their minute is over", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const limiter = new RunLimiter({ ...settings, userRunsPerMinute: 1 });
+    const quick = async () => 'ok';
+    expect(await limiter.schedule('slack:u', quick)).toEqual({ admitted: true, value: 'ok' });
+    vi.advanceTimersByTime(45_000);
+    expect(await limiter.schedule('slack:u', quick)).toEqual({ admitted: false, reason: 'user_rate', retryAfterS: 15 });
+    vi.advanceTimersByTime(15_000);
+    expect(await limiter.schedule('slack:u', quick)).toEqual({ admitted: true, value: 'ok' });
   });
 });
