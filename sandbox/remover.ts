@@ -17,7 +17,11 @@ export class Remover {
   private readonly unremoved = new Map<string, object>();
   private abandoned = false;
 
-  constructor(private readonly onGiveUp: (containerId: string, error: unknown, details: object) => void = () => {}) {}
+  constructor(
+    private readonly onGiveUp: (containerId: string, error: unknown, details: object) => void = () => {},
+    /** Called once a container is gone (removed now, or already). */
+    private readonly onRemoved: (containerId: string) => void = () => {},
+  ) {}
 
   /**
    * Starts removing; resolves after the first attempt (later retries run in the background).
@@ -47,9 +51,9 @@ export class Remover {
     try {
       // A wedged engine can hang a removal forever: give up on this attempt and retry later.
       await withDeadline(container.remove({ force: true }), REMOVE_CALL_MS, 'Docker did not remove a sandbox');
-      this.unremoved.delete(container.id);
+      this.removed(container.id);
     } catch (error) {
-      if (isGoneError(error)) return void this.unremoved.delete(container.id);
+      if (isGoneError(error)) return this.removed(container.id);
       if (this.abandoned) return;
       if (failures >= RETRIES) {
         const details = this.unremoved.get(container.id) ?? {};
@@ -59,6 +63,11 @@ export class Remover {
       const delayMs = Math.min(MAX_DELAY_MS, 500 * 2 ** (failures + 1));
       setTimeout(() => void this.attempt(container, failures + 1), delayMs).unref();
     }
+  }
+
+  private removed(containerId: string): void {
+    this.unremoved.delete(containerId);
+    this.onRemoved(containerId);
   }
 
   private track(removal: Promise<void>): Promise<void> {

@@ -13,6 +13,7 @@ import { RepeatedFailure } from './repeated-failure.js';
 import { cancelledBeforeRun, sandboxError, type RunResult } from './result.js';
 import { refuseCode, type RunInput, type RunOptions } from './request.js';
 import { buildContainerSpec } from './spec.js';
+import { sandboxUids } from './uids.js';
 
 export type { RunInput, RunOptions };
 
@@ -45,6 +46,8 @@ export class SandboxRunner {
   private readonly abandoned = new Set<Promise<void>>();
   private pool: SandboxPool | null = null;
   private closed = false;
+  /** The uid each launched container holds until it is removed. */
+  private readonly uids = new Map<string, number>();
 
   constructor(
     private readonly docker: Docker,
@@ -52,8 +55,10 @@ export class SandboxRunner {
     readonly instance: Instance = currentInstance(),
     private readonly log: SandboxLog = SILENT_LOG,
   ) {
-    this.remover = new Remover((container, error, details) =>
-      log.warn({ ...details, container, reason: errorDetail(error) }, 'could not remove a sandbox; the reaper will'),
+    this.remover = new Remover(
+      (container, error, details) =>
+        log.warn({ ...details, container, reason: errorDetail(error) }, 'could not remove a sandbox; the reaper will'),
+      (container) => this.releaseUid(container),
     );
     this.refillFailures = new RepeatedFailure(log, {
       failed: 'could not refill the sandbox pool',
@@ -166,15 +171,35 @@ export class SandboxRunner {
     void removal.finally(() => this.abandoned.delete(removal));
   }
 
-  /** Creates and starts a sandbox that may wait `idleMs` for its code before it counts as orphaned. */
-  private launch(idleMs: number, requestId?: string): Promise<LaunchedSandbox> {
+  /**
+   * Creates and starts a sandbox that may wait `idleMs` for its code before it counts as orphaned.
+   * It holds a uid of its own until it is removed.
+   */
+  private async launch(idleMs: number, requestId?: string): Promise<LaunchedSandbox> {
     const { limits } = this.settings;
     const deadline = Date.now() + idleMs + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
+    const uid = sandboxUids.acquire();
     const spec = buildContainerSpec({
       ...this.settings,
       labels: sandboxLabels(this.instance, deadline, requestId),
+      uid,
     });
-    return launch(this.docker, spec, limits.outputKb * 1024, this.remover);
+    try {
+      const sandbox = await launch(this.docker, spec, limits.outputKb * 1024, this.remover);
+      this.uids.set(sandbox.container.id, uid);
+      return sandbox;
+    } catch (error) {
+      // Nothing runs as this uid: launch() removes what it created when it can't start it.
+      sandboxUids.release(uid);
+      throw error;
+    }
+  }
+
+  private releaseUid(containerId: string): void {
+    const uid = this.uids.get(containerId);
+    if (uid === undefined) return;
+    this.uids.delete(containerId);
+    sandboxUids.release(uid);
   }
 
   /** Removal happens after the result is returned: users don't wait for it, drain() does. */

@@ -1,3 +1,5 @@
+import type { SandboxRuntime } from './limits.js';
+
 /**
  * The seccomp profile every sandbox runs under: an allowlist of the system calls a Python program
  * (threads, subprocesses, multiprocessing, numpy) needs, and nothing that administers the kernel.
@@ -6,8 +8,11 @@
  * dropped it in v25), and a custom profile replaces the default wholesale. Anything not listed
  * fails with EPERM, including io_uring_*, bpf, keyctl/add_key/request_key, perf_event_open,
  * userfaultfd, mount/umount2/pivot_root/chroot, unshare/setns, ptrace and process_vm_*,
- * kexec/module loading, open_by_handle_at, and every system call added to Linux after this list.
- * (gVisor implements its own system-call surface; this profile matters most under runc.)
+ * kexec/module loading, open_by_handle_at, readahead, AF_INET/AF_INET6 sockets, and every system
+ * call added to Linux after this list.
+ *
+ * gVisor applies it too (runsc registered with --oci-seccomp, sandbox/runsc.ts), to the calls
+ * the program makes to gVisor's own kernel; its variant differs only where noted below.
  */
 
 const ALLOWED: readonly string[] = [
@@ -18,14 +23,13 @@ const ALLOWED: readonly string[] = [
   'faccessat2', 'readlink', 'readlinkat', 'getdents', 'getdents64', 'mkdir', 'mkdirat', 'rmdir',
   'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2', 'link', 'linkat', 'symlink',
   'symlinkat', 'chmod', 'fchmod', 'fchmodat', 'fchmodat2', 'chown', 'fchown', 'fchownat', 'lchown',
-  'truncate', 'ftruncate', 'fsync', 'fdatasync', 'sync', 'syncfs', 'sync_file_range',
-  'fallocate', 'fadvise64', 'utime', 'utimes', 'utimensat', 'futimesat', 'umask', 'chdir',
-  'fchdir', 'getcwd', 'dup', 'dup2', 'dup3', 'fcntl', 'flock', 'ioctl', 'pipe', 'pipe2',
+  'truncate', 'ftruncate', 'fsync', 'fdatasync', 'sync_file_range', 'fallocate', 'utime',
+  'utimes', 'utimensat', 'futimesat', 'umask', 'chdir', 'fchdir', 'getcwd', 'dup', 'dup2', 'dup3', 'fcntl', 'flock', 'ioctl', 'pipe', 'pipe2',
   'splice', 'tee', 'vmsplice', 'sendfile', 'copy_file_range', 'getxattr', 'lgetxattr',
   'fgetxattr', 'listxattr', 'llistxattr', 'flistxattr', 'setxattr', 'lsetxattr', 'fsetxattr',
   'removexattr', 'lremovexattr', 'fremovexattr', 'inotify_init', 'inotify_init1',
   'inotify_add_watch', 'inotify_rm_watch', 'memfd_create',
-  // memory
+  // memory (mincore shows the page cache only of files the caller may write, since Linux 5.0)
   'brk', 'mmap', 'munmap', 'mremap', 'mprotect', 'madvise', 'msync', 'mincore', 'mlock',
   'mlock2', 'munlock', 'mlockall', 'munlockall', 'membarrier', 'get_mempolicy', 'pkey_alloc',
   'pkey_free', 'pkey_mprotect',
@@ -54,18 +58,33 @@ const ALLOWED: readonly string[] = [
   'shmget', 'shmat', 'shmdt', 'shmctl', 'semget', 'semop', 'semtimedop', 'semctl', 'msgget',
   'msgsnd', 'msgrcv', 'msgctl', 'mq_open', 'mq_unlink', 'mq_timedsend', 'mq_timedreceive',
   'mq_notify', 'mq_getsetattr',
-  // sockets (the container has no network; socket() itself is limited to the families below)
+  // sockets (socket() itself is limited to the families below)
   'socketpair', 'bind', 'connect', 'listen', 'accept', 'accept4', 'getsockname', 'getpeername',
   'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'shutdown', 'setsockopt',
   'getsockopt',
 ];
 
-const SOCKET_FAMILIES = {
-  AF_UNIX: 1, // multiprocessing, asyncio
-  AF_INET: 2, // loopback servers in tests and teaching code
-  AF_INET6: 10,
-  AF_NETLINK: 16, // glibc's getaddrinfo/getifaddrs ask the kernel about interfaces this way
-};
+/**
+ * Host-wide under runc: answered "success" without running (errno 0), so programs that call them
+ * keep working. fsync and fdatasync stay real: they write back only the program's own files.
+ */
+const NO_OPS: readonly string[] = [
+  'sync', // writes back every dirty page on the host: a stall of everyone's I/O
+  'syncfs', // on the root, the same for the host file system under Docker's overlay
+  'fadvise64', // DONTNEED evicts shared image files from the host's page cache: a side channel
+];
+
+/**
+ * The only sockets: AF_UNIX (multiprocessing, socketpair, asyncio) and netlink's NETLINK_ROUTE
+ * (glibc's getaddrinfo and if_nameindex ask the kernel about interfaces through it). There is no
+ * network, so AF_INET and AF_INET6 are refused, loopback included: runc (cgroup v1) doesn't charge
+ * TCP buffers to the memory limit, and a 128 MiB sandbox queued ~900 MiB in loopback connections.
+ * Other netlink families are kernel interfaces (NETLINK_KOBJECT_UEVENT broadcasts the host's
+ * device events).
+ */
+const AF_UNIX = 1;
+const AF_NETLINK = 16;
+const NETLINK_ROUTE = 0;
 
 /** Namespace-creating clone flags: NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET. */
 const CLONE_NAMESPACE_FLAGS = 0x7e020000;
@@ -80,7 +99,31 @@ interface SyscallRule {
   args?: { index: number; value: number; valueTwo: number; op: string }[];
 }
 
-function buildProfile(): { defaultAction: string; defaultErrnoRet: number; syscalls: SyscallRule[] } {
+function equals(index: number, value: number): NonNullable<SyscallRule['args']>[number] {
+  return { index, value, valueTwo: 0, op: 'SCMP_CMP_EQ' };
+}
+
+/**
+ * The rules that differ between runtimes. The runsc tested (2022) answers EPERM to every
+ * SCMP_ACT_ERRNO rule whatever its errnoRet (measured), so under gVisor these are allowed instead:
+ * what gVisor runs for them is its own, and reaches nothing host-wide.
+ */
+function runtimeRules(runtime: SandboxRuntime): SyscallRule[] {
+  if (runtime === 'runsc') {
+    // clone3: gVisor answers ENOSYS itself, and glibc falls back to clone (flags checked); an EPERM
+    // from the filter would stop that fallback, and with it every new thread. sync, syncfs and
+    // fadvise64 act on gVisor's own file systems and page cache.
+    return [{ names: ['clone3', ...NO_OPS], action: 'SCMP_ACT_ALLOW' }];
+  }
+  return [
+    // clone3 passes its flags in memory, where seccomp can't see them; ENOSYS makes glibc fall
+    // back to clone, whose flags the clone rule checks.
+    { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
+    { names: [...NO_OPS], action: 'SCMP_ACT_ERRNO', errnoRet: 0 },
+  ];
+}
+
+function buildProfile(runtime: SandboxRuntime): { defaultAction: string; defaultErrnoRet: number; syscalls: SyscallRule[] } {
   return {
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: EPERM,
@@ -91,27 +134,17 @@ function buildProfile(): { defaultAction: string; defaultErrnoRet: number; sysca
         action: 'SCMP_ACT_ALLOW',
         args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
       },
-      // clone3 passes its flags in memory, where seccomp can't see them; ENOSYS makes glibc
-      // fall back to clone, which the rule above does check.
-      { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
-      ...Object.values(SOCKET_FAMILIES).map(
-        (family): SyscallRule => ({
-          names: ['socket'],
-          action: 'SCMP_ACT_ALLOW',
-          args: [{ index: 0, value: family, valueTwo: 0, op: 'SCMP_CMP_EQ' }],
-        }),
-      ),
+      ...runtimeRules(runtime),
+      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [equals(0, AF_UNIX)] },
+      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [equals(0, AF_NETLINK), equals(2, NETLINK_ROUTE)] },
       // personality(0) and the query form only: other personas switch off ASLR and the like.
-      ...[0, 0xffffffff].map(
-        (persona): SyscallRule => ({
-          names: ['personality'],
-          action: 'SCMP_ACT_ALLOW',
-          args: [{ index: 0, value: persona, valueTwo: 0, op: 'SCMP_CMP_EQ' }],
-        }),
-      ),
+      ...[0, 0xffffffff].map((persona): SyscallRule => ({ names: ['personality'], action: 'SCMP_ACT_ALLOW', args: [equals(0, persona)] })),
     ],
   };
 }
 
-/** The profile as the JSON text Docker's `seccomp=` security option takes over the API. */
-export const SECCOMP_PROFILE_JSON: string = JSON.stringify(buildProfile());
+/** Each runtime's profile, as the JSON text Docker's `seccomp=` security option takes over the API. */
+export const SECCOMP_PROFILE_JSON: Readonly<Record<SandboxRuntime, string>> = {
+  runc: JSON.stringify(buildProfile('runc')),
+  runsc: JSON.stringify(buildProfile('runsc')),
+};

@@ -6,9 +6,6 @@ import { SECCOMP_PROFILE_JSON } from './seccomp.js';
 
 const MIB = 1024 * 1024;
 
-/** The unprivileged uid:gid every run gets ("nobody" in Debian-based images). */
-export const CONTAINER_USER = '65534:65534';
-
 /**
  * The only environment a sandbox sees: an explicit allowlist, never the bot's own environment,
  * so tokens and secrets cannot reach user code.
@@ -16,6 +13,9 @@ export const CONTAINER_USER = '65534:65534';
 export const CONTAINER_ENV: readonly string[] = [
   'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   'HOME=/tmp',
+  // The sandbox's uid has no passwd entry: getpass.getuser() and the like read these first.
+  'USER=sandbox',
+  'LOGNAME=sandbox',
   'LANG=C.UTF-8',
   'PYTHONIOENCODING=utf-8',
   'PYTHONDONTWRITEBYTECODE=1', // the root is read-only; don't even try to write .pyc files
@@ -26,9 +26,27 @@ export const CONTAINER_ENV: readonly string[] = [
   'MKL_NUM_THREADS=1',
 ];
 
+/**
+ * /proc and /sys paths that read as empty (Docker bind-mounts /dev/null or an empty read-only tmpfs
+ * over them). Setting MaskedPaths replaces Docker's own list, so that list is here in full.
+ * gVisor ignores masks: its /proc is its own, and shows none of these from the host.
+ */
+export const MASKED_PATHS: readonly string[] = [
+  // Docker 20.10's defaults: kernel memory, keys, timers, scheduler and hardware details.
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware',
+  // Newer Docker's default too: energy counters, a power side channel (CVE-2020-8694).
+  '/sys/devices/virtual/powercap',
+  // Counters of the whole host's activity (forks, running tasks, stalls, I/O, IRQs): concurrent
+  // sandboxes could signal each other through them, and they show the host's devices.
+  '/proc/stat', '/proc/loadavg', '/proc/pressure', '/proc/schedstat', '/proc/vmstat', '/proc/diskstats',
+  '/proc/interrupts', '/proc/softirqs',
+];
+
 /** Fields Docker's API has (1.41+) that @types/dockerode doesn't list yet. */
 interface HostConfigExtras {
   CgroupnsMode?: 'private' | 'host';
+  MaskedPaths?: string[];
 }
 
 export interface SpecInput {
@@ -36,15 +54,17 @@ export interface SpecInput {
   runtime: SandboxRuntime;
   limits: SandboxLimits;
   labels: Record<string, string>;
+  /** The sandbox's own uid and gid, held by no other live container (sandbox/uids.ts). */
+  uid: number;
 }
 
 /**
  * The one place that decides how a sandbox container is configured. Every hardening choice has
  * its reason beside it (docs/architecture.md §4 lists the attack each one stops). Deliberately never set: Binds/Volumes (above all the Docker
- * socket), Devices, CapAdd, host namespaces, Privileged, MaskedPaths/ReadonlyPaths (setting them
- * replaces Docker's defaults).
+ * socket), Devices, CapAdd, host namespaces, Privileged, ReadonlyPaths (setting it replaces
+ * Docker's defaults).
  */
-export function buildContainerSpec({ image, runtime, limits, labels }: SpecInput): ContainerCreateOptions {
+export function buildContainerSpec({ image, runtime, limits, labels, uid }: SpecInput): ContainerCreateOptions {
   const memoryBytes = limits.memoryMb * MIB;
   const tmpfsBytes = limits.tmpfsMb * MIB;
   // CPU-seconds backstop, should the wall-clock kill ever fail: SIGXCPU, then SIGKILL a second later.
@@ -67,8 +87,9 @@ export function buildContainerSpec({ image, runtime, limits, labels }: SpecInput
     CapDrop: ['ALL'],
     SecurityOpt: [
       'no-new-privileges', // setuid binaries can't raise privileges
-      `seccomp=${SECCOMP_PROFILE_JSON}`,
+      `seccomp=${SECCOMP_PROFILE_JSON[runtime]}`,
     ],
+    MaskedPaths: [...MASKED_PATHS],
     CgroupnsMode: 'private', // /proc/self/cgroup doesn't reveal the host's cgroup layout
     Init: true, // tini as PID 1 reaps zombies; when it exits, every process in the run dies
     OomKillDisable: false,
@@ -81,8 +102,8 @@ export function buildContainerSpec({ image, runtime, limits, labels }: SpecInput
       { Name: 'fsize', Soft: tmpfsBytes, Hard: tmpfsBytes }, // no single file beyond the tmpfs
       { Name: 'core', Soft: 0, Hard: 0 }, // no core dumps
       { Name: 'cpu', Soft: cpuSeconds, Hard: cpuSeconds + 1 },
-      // Never 'nproc': it counts per host uid across ALL containers, so one sandbox could stop
-      // every other sandbox from forking. PidsLimit is the per-container bound.
+      // Never 'nproc': it counts per host uid, not per container (a uid is unique only within one
+      // bot process, sandbox/uids.ts). PidsLimit is the per-container bound.
     ],
   };
   return {
@@ -90,9 +111,12 @@ export function buildContainerSpec({ image, runtime, limits, labels }: SpecInput
     // Code arrives on stdin (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order.
     Cmd: ['python3', '-u', '-c', BOOTSTRAP_SOURCE],
     Env: [...CONTAINER_ENV],
-    User: CONTAINER_USER, // never root: without a user namespace, root inside is root on the host
+    // Never root: without a user namespace, root inside is root on the host. A uid of its own:
+    // what Linux budgets per user is this sandbox's alone.
+    User: `${uid}:${uid}`,
     WorkingDir: '/tmp', // the only writable place
-    Hostname: 'sandbox', // don't leak the container id
+    // Not the container id (runc still shows that in /proc/self/mountinfo, which no mask reaches).
+    Hostname: 'sandbox',
     Labels: labels, // lets the reaper find orphans after a crash
     AttachStdin: true,
     AttachStdout: true,

@@ -30,7 +30,14 @@ wait_for() {
     sleep 1
   done
 }
-runsc_listed() { [[ " $(runtimes) " == *" runsc "* ]]; }
+# dockerd lists runsc with every flag sandboxes need (sandbox/runsc.ts): a registration that
+# dockerd hasn't reloaded yet lacks them.
+runsc_loaded() {
+  local flag args
+  [[ " $(runtimes) " == *" runsc "* ]] || return 1
+  args=" $(docker info --format '{{range (index .Runtimes "runsc").Args}}{{.}} {{end}}' 2>/dev/null)"
+  for flag in $runsc_flags; do [[ $args == *" $flag "* ]] || return 1; done
+}
 
 check=false
 case "${1:-}" in
@@ -39,6 +46,7 @@ case "${1:-}" in
   *) printf 'usage: scripts/setup.sh [--check]\n' >&2; exit 2 ;;
 esac
 [[ -f dist/src/cli/main.js && -f dist/scripts/daemon-json.js ]] || die 'run `npm ci` first: it installs the dependencies and builds the CLI'
+runsc_flags=$(node dist/scripts/daemon-json.js --flags)
 act=false # whether this run changes the system: as root, and not --check
 [[ $EUID -eq 0 ]] && ! $check && act=true
 needs=() # what it leaves to root
@@ -72,14 +80,14 @@ else
 fi
 
 # 3. A Docker engine that answers and lists runsc: started when none runs, reloaded (HUP) when it
-#    doesn't list runsc yet.
+#    doesn't list runsc (with its flags) yet.
 if engine_error=$(docker info 2>&1 >/dev/null); then
-  if [[ $registered == changed ]] || ! runsc_listed; then
+  if [[ $registered == changed ]] || ! runsc_loaded; then
     if $act; then
       pids=$(pidof dockerd) || die "Docker answers, but not from this machine (DOCKER_HOST=${DOCKER_HOST:-}): register runsc on the engine's own host"
       say 'reloading dockerd to pick up runsc'
       kill -HUP $pids
-      wait_for 30 runsc_listed || die 'dockerd did not pick up runsc after a reload: restart it (e.g. `systemctl restart docker`)'
+      wait_for 30 runsc_loaded || die 'dockerd did not pick up runsc after a reload: restart it (e.g. `systemctl restart docker`)'
     else
       needs+=('reload dockerd (kill -HUP), so that it picks up runsc')
     fi
@@ -107,7 +115,7 @@ if ((${#needs[@]})); then
   for need in "${needs[@]}"; do say "$label: $need"; done
   die 'not set up: run `sudo npm run setup`'
 fi
-runsc_listed || die "dockerd does not list runsc although $DAEMON_JSON registers it: restart dockerd"
+runsc_loaded || die "dockerd does not list runsc although $DAEMON_JSON registers it: restart dockerd"
 say "$(docker version --format 'Docker {{.Server.Version}}') answers, with runtimes: $(runtimes)"
 
 # 4. The sandbox image (skipped when this recipe's image is built), then a health check per runtime.

@@ -5,6 +5,8 @@ import { openSandbox, type EngineInfo, type EngineReport, type ImageStatus, type
 import { missingImage } from '../../sandbox/docker-errors.js';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { effectivePids, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
+import { OCI_SECCOMP, RUNSC_FLAGS } from '../../sandbox/runsc.js';
+import { SANDBOX_UID_COUNT, SANDBOX_UID_FIRST } from '../../sandbox/uids.js';
 import { DOCKER_HOST_FORMS, malformedDockerHost, unreachableDockerHostFix } from './docker-host.js';
 import type { CommandHelp } from './usage.js';
 
@@ -33,20 +35,34 @@ function checkDocker(engine: EngineReport): Check {
   return { ok: false, what: 'Docker is not reachable', fix };
 }
 
-function checkRuntime(info: EngineInfo, config: SandboxConfig): Check {
+/** Whether the configured runtime is registered, as sandboxes need it (exported for its test). */
+export function checkRuntime(info: EngineInfo, config: Pick<SandboxConfig, 'runtime'>): Check {
   const runtimes = Object.keys(info.Runtimes ?? {});
   if (!runtimes.includes(config.runtime)) {
+    const registration = JSON.stringify({ runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: RUNSC_FLAGS } } });
     return {
       ok: false,
       what: `runtime "${config.runtime}" (SANDBOX_RUNTIME) is not registered; Docker has: ${runtimes.join(', ')}`,
       fix:
-        '`sudo npm run setup` (in the checkout) installs gVisor and registers it; by hand: apt-get install runsc, ' +
-        'add {"runtimes": {"runsc": {"path": "/usr/bin/runsc", "runtimeArgs": ["--network=none"]}}} to ' +
+        `\`sudo npm run setup\` (in the checkout) installs gVisor and registers it; by hand: apt-get install runsc, add ${registration} to ` +
         '/etc/docker/daemon.json and reload dockerd (kill -HUP) — or set SANDBOX_RUNTIME=runc',
+    };
+  }
+  if (config.runtime === 'runsc' && !runtimeArgs(info, 'runsc').includes(OCI_SECCOMP)) {
+    return {
+      ok: false,
+      what: `runsc is registered without ${OCI_SECCOMP}: the sandboxes' seccomp filter would not apply inside gVisor`,
+      fix: '`sudo npm run setup` (in the checkout) adds it to /etc/docker/daemon.json and reloads dockerd',
     };
   }
   const gvisor = runtimes.includes('runsc') ? 'gVisor (runsc) is available' : 'gVisor (runsc) is not installed';
   return { ok: true, what: `runtime "${config.runtime}" is registered (${gvisor})` };
+}
+
+/** The flags Docker starts a runtime with (`runtimeArgs` in daemon.json). */
+function runtimeArgs(info: EngineInfo, name: string): unknown[] {
+  const runtime = info.Runtimes?.[name] as { runtimeArgs?: unknown } | undefined;
+  return Array.isArray(runtime?.runtimeArgs) ? runtime.runtimeArgs : [];
 }
 
 function checkLimits(info: EngineInfo): Check[] {
@@ -87,17 +103,23 @@ function checkImage(status: ImageStatus, config: SandboxConfig): Check {
 }
 
 async function checkRun(sandbox: Sandbox): Promise<Check> {
-  const probe = 'import os, socket\nprint(os.getuid(), len(socket.if_nameindex()))';
+  const probe = 'import ctypes, os, socket\nprint(os.getuid(), len(socket.if_nameindex()), ctypes.CDLL(None).prctl(21, 0, 0, 0, 0))';
   const result = await sandbox.run({ code: probe });
   if (result.status !== 'ok') {
     const why = result.reason ?? `${result.status}: ${result.output.trim().split('\n').pop() ?? ''}`;
     return { ok: false, what: 'a trivial run fails', fix: why };
   }
-  const [uid, interfaces] = result.stdout.trim().split(' ');
-  if (uid === '0' || interfaces !== '1') {
-    return { ok: false, what: `a run is not isolated (uid ${uid}, ${interfaces} network interfaces)`, fix: 'report this: the sandbox spec was not applied' };
+  const [uid, interfaces, seccomp] = result.stdout.trim().split(' ').map(Number) as [number, number, number];
+  const ownUid = uid >= SANDBOX_UID_FIRST && uid < SANDBOX_UID_FIRST + SANDBOX_UID_COUNT;
+  // PR_GET_SECCOMP answers 2 under a seccomp filter.
+  if (!ownUid || interfaces !== 1 || seccomp !== 2) {
+    return {
+      ok: false,
+      what: `a run is not isolated (uid ${uid}, ${interfaces} network interfaces, seccomp mode ${seccomp})`,
+      fix: 'report this: the sandbox spec was not applied',
+    };
   }
-  return { ok: true, what: `a trivial run works: uid ${uid}, loopback only, ${result.durationMs} ms` };
+  return { ok: true, what: `a trivial run works: a uid of its own (${uid}), loopback only, seccomp on, ${result.durationMs} ms` };
 }
 
 function print(check: Check): void {

@@ -32,7 +32,7 @@ describe('npm run setup', () => {
   it('without root, on a machine without runsc: changes nothing, says what needs root and how', async () => {
     // What setup reads, in a place the unprivileged user can read wherever this checkout lives.
     const copy = scratch();
-    for (const path of ['scripts/setup.sh', 'dist/scripts/daemon-json.js', 'dist/src/cli/main.js']) {
+    for (const path of ['scripts/setup.sh', 'dist/scripts/daemon-json.js', 'dist/sandbox/runsc.js', 'dist/src/cli/main.js']) {
       cpSync(join(ROOT, path), join(copy, path), { recursive: true });
     }
     // Every program on PATH but runsc.
@@ -57,7 +57,7 @@ describe('npm run setup', () => {
 });
 
 describe('registering runsc in daemon.json', () => {
-  const runsc = { path: '/usr/bin/runsc', runtimeArgs: ['--network=none'] };
+  const runsc = { path: '/usr/bin/runsc', runtimeArgs: ['--network=none', '--oci-seccomp'] };
 
   it('creates the file when there is none, and leaves it alone once it is right', () => {
     const file = join(scratch(), 'docker/daemon.json');
@@ -79,9 +79,16 @@ describe('registering runsc in daemon.json', () => {
       'log-driver': 'journald',
       runtimes: {
         kata: { path: '/usr/bin/kata-runtime' },
-        runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--platform=systrap', '--network=none'] },
+        runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--platform=systrap', '--network=none', '--oci-seccomp'] },
       },
     });
+  });
+
+  it('adds --oci-seccomp to a runsc registered before it was needed', () => {
+    const file = join(scratch(), 'daemon.json');
+    writeFileSync(file, JSON.stringify({ runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=none'] } } }));
+    expect(registerRunsc(file, '/usr/bin/runsc', true)).toBe('changed');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ runtimes: { runsc } });
   });
 
   it('takes an empty file as an empty configuration', () => {

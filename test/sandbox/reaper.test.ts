@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildContainerSpec } from '../../sandbox/spec.js';
+import { sandboxUids } from '../../sandbox/uids.js';
 import { currentInstance, LABEL_INSTANCE, sandboxLabels, type Instance } from '../../sandbox/labels.js';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import { isOrphan, reapOrphans } from '../../sandbox/reaper.js';
@@ -40,6 +41,7 @@ describe('reapOrphans on the real engine', () => {
       runtime: 'runc',
       limits: DEFAULT_LIMITS,
       labels: sandboxLabels(owner, deadline),
+      uid: sandboxUids.acquire(),
     });
     const container = await docker.createContainer(spec);
     created.push(container.id);

@@ -2,6 +2,7 @@ import type { AttackClass } from './attack.js';
 import { cpuBurn, hangs } from './cpu.js';
 import { disk } from './disk.js';
 import { escapes } from './escape.js';
+import { hostWide } from './host.js';
 import { kernelInfo } from './kernel.js';
 import { memoryBombs } from './memory.js';
 import { network } from './network.js';
@@ -25,6 +26,7 @@ export const ATTACK_CLASSES: readonly AttackClass[] = [
   network,
   privilege,
   kernelInfo,
+  hostWide,
   escapes,
   secrets,
 ];

@@ -1,14 +1,12 @@
-import { expectOk, lines, onRuntime, PROBES, py, type AttackClass, type AttackContext } from './attack.js';
+import { expectOk, lines, PROBES, py, type AttackClass } from './attack.js';
 
 /**
- * With `NetworkMode: none` only a loopback interface exists. runc's kernel has no route at all
- * (ENETUNREACH; for IPv6, no source address: EADDRNOTAVAIL); gVisor's netstack (runsc
- * --network=none) answers EHOSTUNREACH. Either way nothing leaves the sandbox.
+ * With `NetworkMode: none` only a loopback interface exists, and our seccomp filter refuses
+ * AF_INET and AF_INET6 sockets altogether (EPERM, on both runtimes): no address is reachable,
+ * not even loopback, whose TCP buffers runc doesn't charge to the memory limit (cgroup v1). What
+ * is left is AF_UNIX (multiprocessing, socketpair, asyncio's self-pipe) and NETLINK_ROUTE, which
+ * glibc asks about the interfaces.
  */
-function unreachable(context: AttackContext, family: 'ipv4' | 'ipv6' = 'ipv4'): string {
-  return onRuntime(context, { runc: family === 'ipv4' ? 'ENETUNREACH' : 'EADDRNOTAVAIL', runsc: 'EHOSTUNREACH' });
-}
-
 const CONNECT = py`
   import socket
   def connect(host, port, family=socket.AF_INET):
@@ -26,8 +24,7 @@ export const network: AttackClass = {
         attempt("tcp 1.1.1.1:443", lambda: connect("1.1.1.1", 443))
         attempt("tcp 8.8.8.8:53", lambda: connect("8.8.8.8", 53))
       `,
-      expect: (result, context) =>
-        expectOk(result, lines(`tcp 1.1.1.1:443: ${unreachable(context)}`, `tcp 8.8.8.8:53: ${unreachable(context)}`)),
+      expect: (result) => expectOk(result, lines('tcp 1.1.1.1:443: EPERM', 'tcp 8.8.8.8:53: EPERM')),
     },
     {
       name: 'UDP datagrams to an external address',
@@ -38,7 +35,7 @@ export const network: AttackClass = {
                 s.sendto(b"x", ("8.8.8.8", 53))
         attempt("udp 8.8.8.8:53", send)
       `,
-      expect: (result, context) => expectOk(result, lines(`udp 8.8.8.8:53: ${unreachable(context)}`)),
+      expect: (result) => expectOk(result, lines('udp 8.8.8.8:53: EPERM')),
     },
     {
       name: 'DNS resolution',
@@ -65,11 +62,10 @@ export const network: AttackClass = {
       code: PROBES + CONNECT + py`
         attempt("tcp [2606:4700:4700::1111]:443", lambda: connect("2606:4700:4700::1111", 443, socket.AF_INET6))
       `,
-      expect: (result, context) =>
-        expectOk(result, lines(`tcp [2606:4700:4700::1111]:443: ${unreachable(context, 'ipv6')}`)),
+      expect: (result) => expectOk(result, lines('tcp [2606:4700:4700::1111]:443: EPERM')),
     },
     {
-      name: 'raw and packet sockets (no CAP_NET_RAW)',
+      name: 'raw and packet sockets (refused by the filter, and no CAP_NET_RAW either)',
       code: PROBES + py`
         import socket
         attempt("raw icmp", lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
@@ -85,8 +81,8 @@ export const network: AttackClass = {
         for port in (2375, 2376, 22, 80):
             attempt(f"172.17.0.1:{port}", lambda: connect("172.17.0.1", port))
       `,
-      expect: (result, context) =>
-        expectOk(result, lines(...[2375, 2376, 22, 80].map((port) => `172.17.0.1:${port}: ${unreachable(context)}`))),
+      expect: (result) =>
+        expectOk(result, lines(...[2375, 2376, 22, 80].map((port) => `172.17.0.1:${port}: EPERM`))),
     },
     {
       name: 'the cloud metadata service (169.254.169.254, fd00:ec2::254)',
@@ -94,11 +90,8 @@ export const network: AttackClass = {
         attempt("169.254.169.254:80", lambda: connect("169.254.169.254", 80))
         attempt("[fd00:ec2::254]:80", lambda: connect("fd00:ec2::254", 80, socket.AF_INET6))
       `,
-      expect: (result, context) =>
-        expectOk(
-          result,
-          lines(`169.254.169.254:80: ${unreachable(context)}`, `[fd00:ec2::254]:80: ${unreachable(context, 'ipv6')}`),
-        ),
+      expect: (result) =>
+        expectOk(result, lines('169.254.169.254:80: EPERM', '[fd00:ec2::254]:80: EPERM')),
     },
     {
       name: 'host unix sockets (Docker, containerd) are not there to connect to',
@@ -134,23 +127,95 @@ export const network: AttackClass = {
       expect: (result) => expectOk(result, lines("['lo']", 'routes: 0', 'unix sockets: 0')),
     },
     {
-      // The control: the failures above are not a broken socket layer.
-      name: 'loopback itself works (a local echo server)',
+      // The red team's program: on runc (cgroup v1) a 128 MiB sandbox queued ~900 MiB of host
+      // memory in loopback TCP buffers this way, while its memory cgroup grew by 1 MiB.
+      name: 'queueing loopback TCP buffers past the memory limit',
+      code: PROBES + py`
+        import socket
+        def flood():
+            server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            server.bind(("127.0.0.1", 0))
+            server.listen(128)
+            queued = 0
+            for _ in range(120):
+                client = socket.create_connection(server.getsockname())
+                accepted, _ = server.accept()
+                for end in (client, accepted):
+                    end.setblocking(False)
+                    try:
+                        while queued < 512 * 2**20:
+                            queued += end.send(b"x" * 65536)
+                    except BlockingIOError:
+                        pass
+            print("queued MiB:", queued // 2**20)
+        attempt("tcp loopback", flood)
+        attempt("udp loopback", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", 0)))
+        attempt("tcp6 loopback", lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM).bind(("::1", 0)))
+      `,
+      expect: (result) => expectOk(result, lines('tcp loopback: EPERM', 'udp loopback: EPERM', 'tcp6 loopback: EPERM')),
+    },
+    {
+      // NETLINK_KOBJECT_UEVENT delivered the host's device events (hotplug, every container's veth)
+      // to a sandbox on runc; the other families are kernel interfaces a program has no use for.
+      name: 'netlink beyond NETLINK_ROUTE: the host’s device events, socket and audit interfaces',
+      code: PROBES + py`
+        import socket
+        def open_netlink(protocol):
+            with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, protocol) as s:
+                s.bind((0, 1 if protocol == 15 else 0))  # uevents are broadcast to group 1
+        for name, protocol in (("route", 0), ("sock_diag", 4), ("xfrm", 6), ("audit", 9), ("netfilter", 12),
+                               ("kobject_uevent", 15), ("generic", 16)):
+            attempt(name, lambda: open_netlink(protocol))
+      `,
+      expect: (result) =>
+        expectOk(
+          result,
+          lines(
+            'route: ok',
+            ...['sock_diag', 'xfrm', 'audit', 'netfilter', 'kobject_uevent', 'generic'].map((name) => `${name}: EPERM`),
+          ),
+        ),
+    },
+    {
+      // The control: the refusals above are not a broken socket layer. Local communication goes
+      // over AF_UNIX: socketpair, unix-socket servers, multiprocessing and asyncio all work.
+      name: 'AF_UNIX works: socketpair, a unix-socket echo server, multiprocessing, asyncio',
       code: py`
-        import socket, threading
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
+        import asyncio, multiprocessing, socket, threading
+        a, b = socket.socketpair()
+        a.sendall(b"pair")
+        print("socketpair:", b.recv(100).decode())
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind("/tmp/echo.sock")
         server.listen()
         def echo():
             conn, _ = server.accept()
             conn.sendall(conn.recv(100))
             conn.close()
         threading.Thread(target=echo).start()
-        with socket.create_connection(server.getsockname(), timeout=2) as c:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.connect("/tmp/echo.sock")
             c.sendall(b"hello")
-            print("echo:", c.recv(100).decode())
+            print("unix echo:", c.recv(100).decode())
+        def square(x):
+            return x * x
+        if __name__ == "__main__":
+            with multiprocessing.Pool(2) as pool:
+                print("multiprocessing:", pool.map(square, range(4)))
+        async def main():
+            async def handle(reader, writer):
+                writer.write(await reader.read(100))
+                await writer.drain()
+                writer.close()
+            await asyncio.start_unix_server(handle, "/tmp/asyncio.sock")
+            reader, writer = await asyncio.open_unix_connection("/tmp/asyncio.sock")
+            writer.write(b"async")
+            print("asyncio:", (await reader.read(100)).decode())
+            writer.close()
+        asyncio.run(main())
       `,
-      expect: (result) => expectOk(result, 'echo: hello\n'),
+      expect: (result) =>
+        expectOk(result, lines('socketpair: pair', 'unix echo: hello', 'multiprocessing: [0, 1, 4, 9]', 'asyncio: async')),
     },
   ],
 };

@@ -1,3 +1,4 @@
+import { SANDBOX_UID_COUNT, SANDBOX_UID_FIRST } from '../../../sandbox/uids.js';
 import { expectOk, lines, onRuntime, PROBES, py, type AttackClass } from './attack.js';
 
 /** /proc/self/status as a dict (gVisor's has fewer fields than Linux's). */
@@ -7,12 +8,11 @@ const STATUS = py`
 `;
 
 /**
- * A note on gVisor for this class. runsc (this 2022 build) loads a container's OCI seccomp
- * profile only with its `--oci-seccomp` flag, which Docker's runtime registration here doesn't
- * pass; so under runsc our allowlist (sandbox/seccomp.ts) is not applied and the system calls
- * below are answered by gVisor's own kernel (the Sentry), which never forwards them to the host's.
- * Where gVisor implements one (unshare(CLONE_NEWUSER), io_uring, ptrace(TRACEME)), the test
- * asserts exactly that, and the entry after it checks what such a namespace still cannot do.
+ * A note on gVisor for this class. runsc is registered with `--oci-seccomp`, so our allowlist
+ * (sandbox/seccomp.ts) filters the calls a program makes to gVisor's own kernel too: what it refuses
+ * is refused on both runtimes, and what gVisor would have implemented itself (user namespaces,
+ * io_uring, ptrace) never reaches the Sentry. Without the flag (doctor reports it), runsc ignores
+ * the profile and these entries fail under runsc.
  */
 export const privilege: AttackClass = {
   name: 'privilege',
@@ -42,7 +42,9 @@ export const privilege: AttackClass = {
     {
       name: 'becoming root: setuid, setgid, setresuid, setgroups',
       code: PROBES + py`
-        print("uid", os.getuid(), os.geteuid(), "gid", os.getgid(), "groups", os.getgroups())
+        ids = [os.getuid(), os.geteuid(), os.getgid(), os.getegid(), *os.getgroups()]
+        own = len(set(ids)) == 1 and ${SANDBOX_UID_FIRST} <= ids[0] < ${SANDBOX_UID_FIRST + SANDBOX_UID_COUNT}
+        print("uid, gid and groups:", "the sandbox's own" if own else ids)
         attempt("setuid(0)", lambda: os.setuid(0))
         attempt("seteuid(0)", lambda: os.seteuid(0))
         attempt("setresuid(0,0,0)", lambda: os.setresuid(0, 0, 0))
@@ -53,7 +55,7 @@ export const privilege: AttackClass = {
         expectOk(
           result,
           lines(
-            'uid 65534 65534 gid 65534 groups [65534]',
+            "uid, gid and groups: the sandbox's own",
             'setuid(0): EPERM',
             'seteuid(0): EPERM',
             'setresuid(0,0,0): EPERM',
@@ -89,16 +91,12 @@ export const privilege: AttackClass = {
         expectOk(result, lines('PR_GET_NO_NEW_PRIVS: 1', `status: ${onRuntime(context, { runc: '1', runsc: 'None' })}`)),
     },
     {
-      name: 'seccomp filter mode on runc',
+      name: 'seccomp filter mode, on runc and inside gVisor',
       code: PROBES + STATUS + py`
         print("PR_GET_SECCOMP:", libc.prctl(21, 0, 0, 0, 0))
         print("status:", status().get("Seccomp"))
       `,
-      // runsc: see the class note; gVisor's Sentry is the system-call boundary there.
-      expect: (result, context) => {
-        const mode = onRuntime(context, { runc: '2', runsc: '0' });
-        expectOk(result, lines(`PR_GET_SECCOMP: ${mode}`, `status: ${mode}`));
-      },
+      expect: (result) => expectOk(result, lines('PR_GET_SECCOMP: 2', 'status: 2')),
     },
     {
       name: 'raising the hard limits on files, file size, CPU time or core dumps',
@@ -174,29 +172,14 @@ export const privilege: AttackClass = {
         syscall("clone3", 435, None, 0)
       `,
       expect: (result, context) => {
-        const unshare = (outcomes: Record<string, string>) =>
-          Object.entries(outcomes).map(([name, outcome]) => `unshare(${name}): ${outcome}`);
-        if (context.runtime === 'runc') {
-          const refused = { user: 'EPERM', mount: 'EPERM', pid: 'EPERM', net: 'EPERM', uts: 'EPERM', ipc: 'EPERM', cgroup: 'EPERM' };
-          expectOk(
-            result,
-            lines(...unshare(refused), 'clone(CLONE_NEWUSER): EPERM', 'setns(/proc/1/ns/mnt): EPERM', 'clone3: ENOSYS'),
-          );
-        } else {
-          // gVisor (class note) lets an unprivileged process make user namespaces, and mount and
-          // cgroup namespaces too, all inside its own kernel; pid, net, uts and ipc ones need a
-          // capability the sandbox lacks. There is no /proc/<pid>/ns to setns() into. What such a
-          // namespace still can't do is the next entry.
-          const gvisor = { user: 'ok', mount: 'ok', pid: 'EPERM', net: 'EPERM', uts: 'EPERM', ipc: 'EPERM', cgroup: 'ok' };
-          expectOk(
-            result,
-            lines(...unshare(gvisor), 'clone(CLONE_NEWUSER): ok', '/proc/1/ns/mnt: ENOENT', 'clone3: ENOSYS'),
-          );
-        }
+        const refused = ['user', 'mount', 'pid', 'net', 'uts', 'ipc', 'cgroup'].map((name) => `unshare(${name}): EPERM`);
+        // gVisor has no /proc/<pid>/ns to setns() into.
+        const setns = onRuntime(context, { runc: 'setns(/proc/1/ns/mnt): EPERM', runsc: '/proc/1/ns/mnt: ENOENT' });
+        expectOk(result, lines(...refused, 'clone(CLONE_NEWUSER): EPERM', setns, 'clone3: ENOSYS'));
       },
     },
     {
-      name: 'even as "root" in a (gVisor) user namespace: no mounts, no host files, no exec, no network',
+      name: 'after trying for a user namespace: no mounts, no host files, no exec, no network',
       code: PROBES + py`
         import shutil, socket, subprocess
         syscall("unshare(user|mount)", 272, 0x10000000 | 0x20000)
@@ -217,21 +200,19 @@ export const privilege: AttackClass = {
         print("interfaces:", [name for _, name in socket.if_nameindex()])
       `,
       expect: (result, context) => {
-        const runsc = context.runtime === 'runsc';
         expectOk(
           result,
           lines(
-            `unshare(user|mount): ${runsc ? 'ok' : 'EPERM'}`,
+            'unshare(user|mount): EPERM',
             'mount tmpfs: EPERM',
             'mount proc: EPERM',
             'remount / rw: EPERM',
             'read /etc/shadow: EACCES',
             'list /root: EACCES',
-            `write /usr: ${runsc ? 'EACCES' : 'EROFS'}`,
+            // runc checks the read-only mount first, gVisor the permission.
+            `write /usr: ${onRuntime(context, { runc: 'EROFS', runsc: 'EACCES' })}`,
             'exec from /tmp: EACCES',
-            // In its own user namespace gVisor lets the program open a raw socket, but its
-            // netstack has nowhere to send: no interface but lo.
-            `raw ping 1.1.1.1: ${runsc ? 'EHOSTUNREACH' : 'EPERM'}`,
+            'raw ping 1.1.1.1: EPERM',
             "interfaces: ['lo']",
           ),
         );
@@ -252,30 +233,10 @@ export const privilege: AttackClass = {
         syscall("io_uring_enter", 426, 0, 0, 0, 0, None, 0)
         syscall("io_uring_register", 427, 0, 0, None, 0)
       `,
-      expect: (result, context) => {
+      expect: (result) => {
         const names = ['keyctl', 'add_key', 'request_key', 'bpf', 'perf_event_open', 'userfaultfd'];
-        if (context.runtime === 'runc') {
-          const uring = ['io_uring_setup', 'io_uring_enter', 'io_uring_register'];
-          expectOk(result, lines(...[...names, ...uring].map((name) => `${name}: EPERM`)));
-        } else {
-          // gVisor: no keyrings for us, no BPF, no perf counters, no userfaultfd. io_uring_setup
-          // returns a ring of gVisor's own io_uring implementation (in the Sentry; the host's
-          // io_uring stays out of reach), so the class note applies: it is gVisor's surface.
-          expectOk(
-            result,
-            lines(
-              'keyctl: EACCES',
-              'add_key: EACCES',
-              'request_key: EACCES',
-              'bpf: EPERM',
-              'perf_event_open: ENODEV',
-              'userfaultfd: ENOSYS',
-              'io_uring_setup: ok',
-              'io_uring_enter: EPERM',
-              'io_uring_register: ENOSYS',
-            ),
-          );
-        }
+        const uring = ['io_uring_setup', 'io_uring_enter', 'io_uring_register'];
+        expectOk(result, lines(...[...names, ...uring].map((name) => `${name}: EPERM`)));
       },
     },
     {
@@ -291,20 +252,11 @@ export const privilege: AttackClass = {
             os._exit(0)
         os.wait()
       `,
-      expect: (result, context) => {
-        // gVisor: tracing PID 1 is refused; being traced by one's parent (TRACEME) is gVisor's own
-        // ptrace, as unprivileged as the program. process_vm_* isn't implemented at all.
-        const runsc = context.runtime === 'runsc';
+      expect: (result) =>
         expectOk(
           result,
-          lines(
-            'ptrace(ATTACH, 1): EPERM',
-            'ptrace(SEIZE, 1): EPERM',
-            `process_vm_readv(1): ${runsc ? 'ENOSYS' : 'EPERM'}`,
-            `ptrace(TRACEME): ${runsc ? 'ok' : 'EPERM'}`,
-          ),
-        );
-      },
+          lines('ptrace(ATTACH, 1): EPERM', 'ptrace(SEIZE, 1): EPERM', 'process_vm_readv(1): EPERM', 'ptrace(TRACEME): EPERM'),
+        ),
     },
     {
       name: 'device nodes made in /tmp (for /dev/mem, a disk, the kernel log) give no device',
@@ -324,11 +276,10 @@ export const privilege: AttackClass = {
             except OSError as e:
                 print(name, "open:", e.strerror)
       `,
-      expect: (result, context) => {
-        // runc: no CAP_MKNOD (and mknod isn't in the allowlist). gVisor's tmpfs lets the node be
-        // made, but device numbers only ever resolve to gVisor's own emulated devices: none here.
-        const outcome = onRuntime(context, { runc: 'mknod: Operation not permitted', runsc: 'open: No such device or address' });
-        expectOk(result, lines(`mem ${outcome}`, `vda ${outcome}`, `kmsg ${outcome}`));
+      // mknod isn't in the allowlist (nor does the sandbox have CAP_MKNOD).
+      expect: (result) => {
+        const refused = 'mknod: Operation not permitted';
+        expectOk(result, lines(`mem ${refused}`, `vda ${refused}`, `kmsg ${refused}`));
       },
     },
     {
