@@ -25,3 +25,6 @@ export function sandboxAsset(...parts: string[]): string {
 
 /** The in-container bootstrap (see bootstrap.py), passed to `python3 -c`. */
 export const BOOTSTRAP_SOURCE: string = readFileSync(sandboxAsset('bootstrap.py'), 'utf8');
+
+/** What runs the user's program in its own process, started by the bootstrap (see program.py). */
+export const PROGRAM_SOURCE: string = readFileSync(sandboxAsset('program.py'), 'utf8');

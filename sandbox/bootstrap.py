@@ -1,69 +1,81 @@
-# Runs inside the sandbox as `python3 -u -c <this file>`. It reads one framed request from stdin,
-# "<nonce> <code byte count>\n<code>", then runs the code; whatever follows the code on stdin is
-# the program's own stdin (for input()). Being a parameter of the command, not a file in the image,
-# it keeps the image contract to "python3 on PATH", and a pooled container can sit blocked here.
-import atexit, linecache, os, sys, traceback, types
+# Runs inside the sandbox, under tini, as `python3 -I -S -c <this file> <program.py's source>`.
+# It starts the program's process (program.py) at once, then reads one framed request from stdin,
+# "<nonce> <code byte count>\n<code>", and hands the code over; whatever follows the code on stdin
+# is the program's own stdin (for input()). Once the program's process has exited, it writes the
+# end-of-run marker (sandbox/end-marker.ts) with the program's exit code.
+#
+# The nonce is why this is a process of its own: only here is it ever in memory, and the program,
+# although it runs as the same uid, can't read this process (it is not dumpable: no /proc/<pid>/mem,
+# process_vm_readv or ptrace without CAP_SYS_PTRACE) nor interrupt it (its signals are blocked).
+# The program's process is exec'd before any request exists and never sees the frame.
+import os, signal, sys
 
-header = sys.stdin.buffer.readline().split()
-if len(header) != 2:
-    sys.exit(0)  # a pooled sandbox being discarded: stdin closed without a request
-nonce, size = header
-source = sys.stdin.buffer.read(int(size)).decode("utf-8", "replace")
-del header, size
+signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
 
-FILENAME = "main.py"
-# Tracebacks show the offending source lines, as they would for a file on disk.
-linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
-sys.argv = [FILENAME]
+code_out, code_in = os.pipe()
+os.set_inheritable(code_out, True)
+# fork and exec, not posix_spawn: glibc's posix_spawn gives up when clone3 is refused (EPERM under
+# gVisor with a seccomp profile), where fork uses clone.
+program = os.fork()
+if program == 0:
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, ())  # the program starts with no signal blocked
+        os.execv(sys.executable, [sys.executable, "-u", "-c", sys.argv[1], str(code_out)])
+    finally:
+        os._exit(127)
+os.close(code_out)
 
-exit_status = None  # what the program exited with, as SystemExit carries it
-bootstrap_pid = os.getpid()  # forked children inherit the atexit hook below; only this process may end the run
+import ctypes
 
-
-def exit_code(status):
-    if status is None:
-        return 0
-    if isinstance(status, int):
-        return status & 0xFF
-    return 1  # sys.exit("message"): Python prints the message and exits with 1
-
-
-def report_end():
-    # Registered first, so it runs last: after the program's own atexit handlers and after its
-    # non-daemon threads have finished. Tells the runner "all output is out, and this is the exit
-    # code" on both streams (see sandbox/end-marker.ts), before the slow container teardown.
-    if os.getpid() != bootstrap_pid:
-        return  # a forked child leaving through Python: its exit is not the end of the run
-    for stream in (sys.__stdout__, sys.__stderr__):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-    marker = b"\0sandpiper:%s:%03d\n" % (nonce, exit_code(exit_status))
-    for fd in (1, 2):
-        try:
-            os.write(fd, marker)
-        except OSError:
-            pass  # the program closed it: Docker reports the exit instead
+PR_SET_DUMPABLE = 4
+if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+    os.write(2, b"sandbox: could not protect the end-of-run marker; nothing was run\n")
+    os._exit(70)
 
 
-atexit.register(report_end)
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
 
-# A fresh __main__ module, registered as such: pickle (multiprocessing) finds the user's functions
-# there, and the user's globals don't mix with this bootstrap's.
-main = types.ModuleType("__main__")
-main.__file__ = FILENAME
-main.__builtins__ = __builtins__
-sys.modules["__main__"] = main
 
+def read_exactly(count):
+    data = b""
+    while len(data) < count:
+        chunk = os.read(0, count - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+# Byte by byte up to the newline: not one byte of the program's stdin may be taken from it.
+header = b""
+while not header.endswith(b"\n") and len(header) < 64:
+    byte = os.read(0, 1)
+    if not byte:
+        break
+    header += byte
+fields = header.split()
+if len(fields) != 2 or not fields[1].isdigit():
+    os._exit(0)  # a pooled sandbox being discarded: stdin closed without a request
+
+nonce = fields[0]
 try:
-    code = compile(source, FILENAME, "exec")
-    exec(code, main.__dict__)
-except SystemExit as error:
-    exit_status = error.code
-    raise
-except BaseException as error:
-    # Hide this bootstrap's own frame: users should see only their program in the traceback.
-    traceback.print_exception(type(error), error, error.__traceback__.tb_next)
-    exit_status = 1
-    sys.exit(1)
+    write_all(code_in, read_exactly(int(fields[1])))
+except OSError:
+    pass  # the program's process is gone already: its exit status tells how
+os.close(code_in)
+
+status = os.waitpid(program, 0)[1]
+if os.WIFSIGNALED(status):
+    # Killed (by the OOM killer, say): no marker. Docker reports the same exit code, and whether
+    # the kernel's OOM killer did it.
+    os._exit(128 + os.WTERMSIG(status))
+code = os.waitstatus_to_exitcode(status)
+marker = b"\0sandpiper:%s:%03d\n" % (nonce, code)
+for fd in (1, 2):
+    try:
+        write_all(fd, marker)  # far below PIPE_BUF: one write, and nothing can land inside it
+    except OSError:
+        pass
+os._exit(code)

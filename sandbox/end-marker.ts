@@ -1,33 +1,40 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * The end-of-run marker. After the program (and its atexit handlers) finished, the bootstrap writes
- * `\0sandpiper:<nonce>:<exit code, 3 digits>\n` to stdout and to stderr. Seeing it on both streams
- * means all the output has arrived and says how the program ended, ~25 ms before Docker reports
- * the container's exit (the teardown of runc, containerd and dockerd). A run that ends any other
- * way (killed, os._exit, OOM) writes no marker and is reported by Docker as before.
+ * The end-of-run marker. Once the program's process has exited, the bootstrap (bootstrap.py, a
+ * process of its own beside the program) writes `\0sandpiper:<nonce>:<exit code, 3 digits>\n` to
+ * stdout and to stderr. Seeing it on both streams means all the output has arrived and says how the
+ * program ended, ~25 ms before Docker reports the container's exit (the teardown of runc,
+ * containerd and dockerd). A run that ends any other way (killed, OOM) writes no marker and is
+ * reported by Docker.
  *
- * The nonce is per run. A program could read it from memory and forge a marker: that only lets it
- * misreport its own run (as it could by printing and exiting), and the container is destroyed
- * right after the marker either way.
+ * The nonce is per run and the program can't learn it: only the bootstrap's process ever holds it,
+ * and that process can't be read by the program (see bootstrap.py). Were it forged all the same, it
+ * would buy nothing: the marker must be the last thing on its stream, so anything after it (a second
+ * marker, more output) breaks the run, which is then killed, and every byte but the marker itself
+ * counts against the output cap.
  */
 export function newNonce(): string {
   return randomBytes(8).toString('hex');
 }
 
-const CODE_DIGITS = 3;
+/** What follows the prefix: the exit code in three digits and a newline. */
+const TAIL = /^\d{3}\n$/;
+const TAIL_BYTES = 4;
 
 export function markerPrefix(nonce: string): Buffer {
   return Buffer.from(`\0sandpiper:${nonce}:`);
 }
 
 /**
- * Finds the marker in one stream's bytes, however they are chunked. Bytes before it are passed on;
- * bytes that might be the start of a marker are held back until it is clear they are not.
+ * Finds the marker in one stream's bytes, however they are chunked. Everything but the one marker
+ * is output and is passed on; bytes that might be the start of the marker are held back until it is
+ * clear what they are (never more than the marker's length).
  */
 export class MarkerScanner {
   private held: Buffer = Buffer.alloc(0);
   private code: number | null = null;
+  private broke = false;
 
   constructor(private readonly prefix: Buffer) {}
 
@@ -36,30 +43,43 @@ export class MarkerScanner {
     return this.code;
   }
 
-  /** Feeds a chunk; returns the bytes that are program output. Nothing passes after the marker. */
+  /** True once the stream broke the protocol: bytes after its marker, or our prefix with a bad tail. */
+  get broken(): boolean {
+    return this.broke;
+  }
+
+  /** Feeds a chunk; returns the bytes that are program output. */
   feed(chunk: Buffer): Buffer {
-    if (this.code !== null) return Buffer.alloc(0);
+    if (this.broke || this.code !== null) {
+      if (chunk.length) this.broke = true;
+      return chunk;
+    }
     const data = this.held.length ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = Buffer.alloc(0);
     const at = data.indexOf(this.prefix);
-    if (at >= 0) {
-      const end = at + this.prefix.length + CODE_DIGITS;
-      if (data.length > end) {
-        const code = Number(data.subarray(at + this.prefix.length, end).toString('latin1'));
-        if (Number.isInteger(code)) this.code = code;
-        this.held = Buffer.alloc(0);
-        return data.subarray(0, at);
-      }
+    if (at < 0) {
+      const keep = this.partialPrefixAtEnd(data);
+      this.held = data.subarray(data.length - keep);
+      return data.subarray(0, data.length - keep);
+    }
+    const end = at + this.prefix.length + TAIL_BYTES;
+    if (data.length < end) {
       this.held = data.subarray(at);
       return data.subarray(0, at);
     }
-    const keep = this.partialPrefixAtEnd(data);
-    this.held = data.subarray(data.length - keep);
-    return data.subarray(0, data.length - keep);
+    const tail = data.subarray(at + this.prefix.length, end).toString('latin1');
+    if (!TAIL.test(tail)) {
+      this.broke = true;
+      return data;
+    }
+    this.code = Number(tail.slice(0, 3));
+    if (data.length > end) this.broke = true;
+    return Buffer.concat([data.subarray(0, at), data.subarray(end)]);
   }
 
   /** At the end of the stream: whatever was held back was output after all. */
   flush(): Buffer {
-    const rest = this.code === null ? this.held : Buffer.alloc(0);
+    const rest = this.held;
     this.held = Buffer.alloc(0);
     return rest;
   }

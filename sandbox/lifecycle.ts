@@ -12,13 +12,14 @@ import { frameRequest, type RunInput } from './request.js';
 /**
  * The race-free life of one sandbox container (docs/architecture.md §3):
  * create → attach BEFORE start → register a `next-exit` wait BEFORE start → start   (launch)
- * → write the request to stdin and half-close → arm the wall clock → on timeout or output cap,
- * SIGKILL → drain briefly → inspect for OOMKilled and the exit code                   (execute)
+ * → write the request to stdin and half-close → arm the wall clock → on timeout, output cap or a
+ * broken end-of-run marker, SIGKILL → drain briefly → look for an OOM kill             (execute)
  * → force-remove                                                                      (destroy)
  * A pooled sandbox is simply launched ahead of time; execution is identical.
  */
 
 export interface LaunchedSandbox {
+  readonly docker: Docker;
   readonly container: Docker.Container;
   /** Resolves with the exit status code; rejects if the connection to Docker breaks. */
   readonly exited: Promise<number>;
@@ -28,13 +29,16 @@ export interface LaunchedSandbox {
   readonly stream: Socket;
   readonly streamEnded: Promise<void>;
   readonly collector: OutputCollector;
-  /** Called once if the output cap is hit; execute() installs the real handler. */
-  onOverflow: () => void;
+  /** Called once if the output reaches the cap; execute() installs the real handler. */
+  onCapped: () => void;
 }
 
 export interface Execution {
-  /** Why we killed it, if we did. */
-  cause: 'timeout' | 'output_limit' | 'cancelled' | null;
+  /**
+   * Why we killed it, if we did. `protocol`: output after the end-of-run marker (from a process the
+   * program left running, or a forged marker), or a malformed marker.
+   */
+  cause: 'timeout' | 'output_limit' | 'protocol' | 'cancelled' | null;
   /** Null only for a cancelled run: its result doesn't wait for Docker to report the exit. */
   exitCode: number | null;
   oomKilled: boolean;
@@ -73,14 +77,15 @@ export async function launch(
     exited.catch(() => {}); // observed later by execute(); an idle pooled member may never be
     streamEnded.then(() => (alive = false));
     const sandbox: LaunchedSandbox = {
+      docker,
       container,
       exited,
       isAlive: () => alive,
       launchedAt: Date.now(),
       stream,
       streamEnded,
-      collector: new OutputCollector(outputCapBytes, () => sandbox.onOverflow()),
-      onOverflow: () => {},
+      collector: new OutputCollector(outputCapBytes, () => sandbox.onCapped()),
+      onCapped: () => {},
     };
     stream.on('data', createDemuxer((name, chunk) => sandbox.collector.push(name, chunk)));
     await container.start();
@@ -149,10 +154,12 @@ export async function execute(
     // If the kill fails, Docker is gone too: the exit deadline below turns that into an error.
     killContainer(sandbox.container).catch(() => {});
   };
-  sandbox.onOverflow = () => stop('output_limit');
+  sandbox.onCapped = () => stop('output_limit');
 
   const nonce = newNonce();
-  const reportedEnd = new Promise<number>((resolve) => sandbox.collector.expectMarker(markerPrefix(nonce), resolve));
+  const reportedEnd = new Promise<number>((ended) =>
+    sandbox.collector.expectMarker(markerPrefix(nonce), { ended, broken: () => stop('protocol') }),
+  );
   sandbox.stream.end(frameRequest(input, nonce)); // the code, then half-close: EOF after it
   const startedAt = performance.now();
   const wallClock = setTimeout(() => stop('timeout'), timeoutMs);
@@ -180,31 +187,60 @@ export async function execute(
     return { cause: 'cancelled', exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
   }
   if (end.byMarker) {
-    // The program finished by itself and all its output is in: no need to wait for Docker.
+    // The program finished by itself and all its output is in: no need to wait for Docker. (If we
+    // killed it meanwhile, the cause decides the result, not the marker.)
     return { cause, exitCode: end.exitCode, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
   }
   await withDeadline(sandbox.streamEnded, DRAIN_MS, '').catch(() => {});
   // Only a failed run can have been OOM-killed: a clean exit saves the inspect round trip.
-  const oomKilled = end.exitCode !== 0 && (await wasOomKilled(sandbox.container, end.exitCode === SIGKILLED && !cause));
+  const oomKilled = end.exitCode !== 0 && (await wasOomKilled(sandbox, end.exitCode === SIGKILLED && !cause));
   return { cause, exitCode: end.exitCode, oomKilled, captured: sandbox.collector.finish(), durationMs };
 }
 
 /** Exit code of a process killed by SIGKILL (128 + 9). */
 const SIGKILLED = 137;
-/** Docker can learn of an OOM kill a moment after the exit itself (seen under load with gVisor). */
-const OOM_REPORT_LAG_MS = 300;
+/**
+ * How long after the exit Docker may still learn of an OOM kill. Under gVisor the kill's event can
+ * come after the exit's (measured up to 0.2 s under load), and then State.OOMKilled stays false for
+ * good; the event itself is still logged.
+ */
+const OOM_EVENT_LAG_MS = 1_000;
 
-/** Docker's State.OOMKilled; an unexplained SIGKILL gets a second look after a short wait. */
-async function wasOomKilled(container: Docker.Container, unexplainedKill: boolean): Promise<boolean> {
-  if (await reportsOomKill(container)) return true;
-  if (!unexplainedKill) return false;
-  await new Promise((resolve) => setTimeout(resolve, OOM_REPORT_LAG_MS));
-  return reportsOomKill(container);
+/**
+ * Docker's State.OOMKilled; for an unexplained SIGKILL, also an `oom` event for the container in the
+ * engine's event log, up to a moment after the exit.
+ */
+async function wasOomKilled(sandbox: LaunchedSandbox, unexplainedKill: boolean): Promise<boolean> {
+  const info = await withDeadline(sandbox.container.inspect(), QUICK_CALL_MS, 'Docker did not answer an inspect');
+  if (info.State.OOMKilled) return true;
+  // The event log is only extra evidence: if it can't be read, the run reads as killed.
+  return unexplainedKill && oomEventLogged(sandbox).catch(() => false);
 }
 
-async function reportsOomKill(container: Docker.Container): Promise<boolean> {
-  const info = await withDeadline(container.inspect(), QUICK_CALL_MS, 'Docker did not answer an inspect');
-  return info.State.OOMKilled;
+/** True once the engine logs an `oom` event for this container, false after OOM_EVENT_LAG_MS. */
+async function oomEventLogged({ docker, container, launchedAt }: LaunchedSandbox): Promise<boolean> {
+  const events = (await withDeadline(
+    docker.getEvents({
+      // The event log answers in whole seconds from `since`; the id filter makes a wide window harmless.
+      since: Math.floor(launchedAt / 1000) - 1,
+      until: (Date.now() + OOM_EVENT_LAG_MS) / 1000,
+      filters: { type: ['container'], container: [container.id], event: ['oom'] },
+    }),
+    QUICK_CALL_MS,
+    'Docker did not answer an events query',
+  )) as IncomingMessage;
+  return new Promise((resolve) => {
+    const settle = (seen: boolean) => {
+      clearTimeout(deadline);
+      events.destroy();
+      resolve(seen);
+    };
+    // The engine ends the stream at `until`; this deadline only guards against one that doesn't.
+    const deadline = setTimeout(() => settle(false), OOM_EVENT_LAG_MS + QUICK_CALL_MS);
+    events.once('data', () => settle(true));
+    events.once('end', () => settle(false));
+    events.once('error', () => settle(false));
+  });
 }
 
 async function killContainer(container: Docker.Container): Promise<void> {

@@ -26,7 +26,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 };
 
 /**
- * gVisor's sandbox (the Sentry and its gofer) counts against the pids limit: ~54 host pids while
+ * gVisor's sandbox (the Sentry and its gofer) counts against the pids limit: ~69 host pids while
  * idle (measured; docs/architecture.md §5). Below this floor a runsc container cannot even start Python.
  */
 export const RUNSC_MIN_PIDS = 512;

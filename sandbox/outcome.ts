@@ -40,10 +40,13 @@ export function toRunResult(execution: Execution): RunResult {
   // We killed it: the reason we had wins over what the kill itself looks like. Only a cancelled
   // run has no exit code (we stopped waiting for it).
   if (cause === 'cancelled' || exitCode === null) return result('cancelled', null, 'SIGKILL');
-  if (cause === 'output_limit' || captured.overflowed) {
+  if (cause === 'output_limit' || captured.capped) {
     return result('output_limit', null, 'SIGKILL');
   }
   if (cause === 'timeout') return result('timeout', null, 'SIGKILL');
+  // Output after the end-of-run marker, or a malformed one: the exit code it carried can't be
+  // trusted, and we killed the container.
+  if (cause === 'protocol') return result('killed', null, 'SIGKILL');
   const signal = signalFromExitCode(exitCode);
   // A child may be OOM-killed while the program recovers and exits 0: that run is fine.
   if (oomKilled && exitCode !== 0) {

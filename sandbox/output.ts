@@ -10,15 +10,24 @@ export interface CapturedOutput {
   stderr: string;
   /** Bytes kept, never more than the cap. */
   bytes: number;
-  /** True once the program tried to write past the cap. */
-  overflowed: boolean;
+  /** True once the output reached the cap. */
+  capped: boolean;
+}
+
+/** What the collector tells the run about the end-of-run marker (see end-marker.ts). */
+export interface MarkerEvents {
+  /** Both streams carried the marker: all output is in, and this is the program's exit code. */
+  ended(exitCode: number): void;
+  /** A stream broke the protocol (output after its marker, or a malformed marker), once. */
+  broken(): void;
 }
 
 /**
- * Collects a run's stdout and stderr under ONE byte cap shared by both. Our memory is bounded by
- * the cap whatever the program prints: past it, bytes are dropped and `onOverflow` fires once, so
- * the runner can kill the container. Invalid UTF-8 becomes U+FFFD; a character split across chunks
- * is decoded whole, because each stream keeps its own streaming decoder.
+ * Collects a run's stdout and stderr under ONE byte cap shared by both. Every byte counts, except
+ * the one end-of-run marker per stream: our memory is bounded by the cap whatever the program
+ * prints, and once the output reaches the cap, later bytes are dropped and `onCapped` fires once,
+ * so the runner can kill the container. Invalid UTF-8 becomes U+FFFD; a character split across
+ * chunks is decoded whole, because each stream keeps its own streaming decoder.
  */
 export class OutputCollector {
   private readonly pieces: string[] = [];
@@ -28,40 +37,44 @@ export class OutputCollector {
     stderr: new StringDecoder('utf8'),
   };
   private bytes = 0;
-  private overflowed = false;
-  private markers: { scanners: Record<StreamName, MarkerScanner>; onEnd: (exitCode: number) => void } | null = null;
+  private capped = false;
+  private markers: { scanners: Record<StreamName, MarkerScanner>; events: MarkerEvents } | null = null;
+  private saidBroken = false;
+  private saidEnded = false;
 
   constructor(
     private readonly capBytes: number,
-    private readonly onOverflow: () => void = () => {},
+    private readonly onCapped: () => void = () => {},
   ) {}
 
-  /**
-   * Watches both streams for the end-of-run marker (see end-marker.ts): it is removed from the
-   * output, and `onEnd` gets the exit code once both streams carried it.
-   */
-  expectMarker(prefix: Buffer, onEnd: (exitCode: number) => void): void {
-    this.markers = { scanners: { stdout: new MarkerScanner(prefix), stderr: new MarkerScanner(prefix) }, onEnd };
+  /** Watches both streams for the end-of-run marker, which is removed from the output. */
+  expectMarker(prefix: Buffer, events: MarkerEvents): void {
+    this.markers = { scanners: { stdout: new MarkerScanner(prefix), stderr: new MarkerScanner(prefix) }, events };
   }
 
   push(stream: StreamName, chunk: Buffer): void {
     if (!this.markers) return this.keep(stream, chunk);
-    const { scanners, onEnd } = this.markers;
-    const wasFound = scanners[stream].found !== null;
+    const { scanners, events } = this.markers;
     this.keep(stream, scanners[stream].feed(chunk));
+    if (scanners[stream].broken && !this.saidBroken) {
+      this.saidBroken = true;
+      events.broken();
+    }
     const { stdout, stderr } = { stdout: scanners.stdout.found, stderr: scanners.stderr.found };
-    if (!wasFound && stdout !== null && stderr !== null) onEnd(stdout);
+    if (stdout !== null && stderr !== null && !this.saidEnded) {
+      this.saidEnded = true;
+      events.ended(stdout);
+    }
   }
 
   private keep(stream: StreamName, chunk: Buffer): void {
-    if (this.overflowed || !chunk.length) return;
-    const room = this.capBytes - this.bytes;
-    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (this.capped || !chunk.length) return;
+    const kept = chunk.subarray(0, this.capBytes - this.bytes);
     this.bytes += kept.length;
     this.append(stream, this.decoders[stream].write(kept));
-    if (chunk.length > room) {
-      this.overflowed = true;
-      this.onOverflow();
+    if (this.bytes === this.capBytes) {
+      this.capped = true;
+      this.onCapped();
     }
   }
 
@@ -77,7 +90,7 @@ export class OutputCollector {
       stdout: this.perStream.stdout.join(''),
       stderr: this.perStream.stderr.join(''),
       bytes: this.bytes,
-      overflowed: this.overflowed,
+      capped: this.capped,
     };
   }
 

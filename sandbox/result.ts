@@ -8,7 +8,7 @@ export type RunStatus =
   | 'timeout' // the wall clock ran out and the container was killed
   | 'memory' // killed by the kernel's OOM killer (State.OOMKilled)
   | 'output_limit' // captured output reached the byte cap and the container was killed
-  | 'killed' // killed by a signal for another reason (e.g. SIGXCPU from the CPU-seconds backstop)
+  | 'killed' // killed by a signal for another reason (e.g. SIGXCPU from the CPU-seconds backstop), or by us for output after the end-of-run marker
   | 'cancelled' // the caller aborted the run (RunOptions.signal): killed and removed, output so far kept
   | 'sandbox_error'; // Docker unreachable, image missing, create failed: the code never ran
 

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import { BOOTSTRAP_SOURCE } from './assets.js';
+import { BOOTSTRAP_SOURCE, PROGRAM_SOURCE } from './assets.js';
 import { effectivePids, type SandboxLimits, type SandboxRuntime } from './limits.js';
 import { SECCOMP_PROFILE_JSON } from './seccomp.js';
 
@@ -68,6 +68,7 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid }: Spec
   const memoryBytes = limits.memoryMb * MIB;
   const tmpfsBytes = limits.tmpfsMb * MIB;
   // CPU-seconds backstop, should the wall-clock kill ever fail: SIGXCPU, then SIGKILL a second later.
+  // runc only: gVisor shows the limit but doesn't apply it (docs/architecture.md §5).
   const cpuSeconds = Math.ceil(limits.timeoutS * Math.max(1, limits.cpus)) + 1;
   const hostConfig: Docker.HostConfig & HostConfigExtras = {
     Runtime: runtime,
@@ -108,8 +109,10 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid }: Spec
   };
   return {
     Image: image,
-    // Code arrives on stdin (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order.
-    Cmd: ['python3', '-u', '-c', BOOTSTRAP_SOURCE],
+    // Code arrives on stdin (argv caps one argument at 128 KiB). The bootstrap needs nothing from
+    // site-packages or PYTHON* variables (-I -S: it starts faster); the program runs in a process of
+    // its own (bootstrap.py says why).
+    Cmd: ['python3', '-I', '-S', '-c', BOOTSTRAP_SOURCE, PROGRAM_SOURCE],
     Env: [...CONTAINER_ENV],
     // Never root: without a user namespace, root inside is root on the host. A uid of its own:
     // what Linux budgets per user is this sandbox's alone.

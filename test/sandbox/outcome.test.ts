@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { signalFromExitCode, toRunResult } from '../../sandbox/outcome.js';
 import type { Execution } from '../../sandbox/lifecycle.js';
 
-const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, overflowed: false };
+const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, capped: false };
 
 function run(overrides: Partial<Execution>) {
   return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides });
@@ -25,8 +25,13 @@ describe('toRunResult', () => {
     expect(run(overrides)).toMatchObject({ status, exitCode, signal, durationMs: 12, output: 'x' });
   });
 
-  it('an overflow seen by the collector counts even if the kill lost the race with the exit', () => {
-    expect(run({ exitCode: 0, captured: { ...captured, overflowed: true } }).status).toBe('output_limit');
+  it('output that reached the cap counts even if the kill lost the race with the exit', () => {
+    expect(run({ exitCode: 0, captured: { ...captured, capped: true } }).status).toBe('output_limit');
+  });
+
+  it('a broken end-of-run marker reads killed whatever exit code it carried, unless the cap was reached', () => {
+    expect(run({ exitCode: 0, cause: 'protocol' })).toMatchObject({ status: 'killed', exitCode: null, signal: 'SIGKILL' });
+    expect(run({ exitCode: 0, cause: 'protocol', captured: { ...captured, capped: true } }).status).toBe('output_limit');
   });
 
   it('names signals from exit codes above 128 only', () => {

@@ -27,18 +27,28 @@ describe('OutputCollector', () => {
     collector.push('stdout', Buffer.from('a\n'));
     collector.push('stderr', Buffer.from('b\n'));
     collector.push('stdout', Buffer.from('c\n'));
-    expect(collector.finish()).toEqual({ output: 'a\nb\nc\n', stdout: 'a\nc\n', stderr: 'b\n', bytes: 6, overflowed: false });
+    expect(collector.finish()).toEqual({ output: 'a\nb\nc\n', stdout: 'a\nc\n', stderr: 'b\n', bytes: 6, capped: false });
   });
 
-  it('shares one cap between both streams and reports the overflow once', () => {
-    let overflows = 0;
-    const collector = new OutputCollector(10, () => overflows++);
+  it('shares one cap between both streams and reports reaching it once', () => {
+    let reached = 0;
+    const collector = new OutputCollector(10, () => reached++);
     collector.push('stdout', Buffer.from('123456'));
     collector.push('stderr', Buffer.from('789012'));
     collector.push('stdout', Buffer.from('more'));
     const captured = collector.finish();
-    expect(captured).toMatchObject({ output: '1234567890', bytes: 10, overflowed: true });
-    expect(overflows).toBe(1);
+    expect(captured).toMatchObject({ output: '1234567890', bytes: 10, capped: true });
+    expect(reached).toBe(1);
+  });
+
+  it('output of exactly the cap has reached it (gVisor can hand over a big write as exactly that)', () => {
+    let reached = 0;
+    const collector = new OutputCollector(10, () => reached++);
+    collector.push('stdout', Buffer.from('12345'));
+    expect(reached).toBe(0);
+    collector.push('stdout', Buffer.from('67890'));
+    expect(reached).toBe(1);
+    expect(collector.finish()).toMatchObject({ bytes: 10, capped: true });
   });
 
   it('decodes a character split across chunks, even with the other stream in between', () => {

@@ -32,7 +32,8 @@ export const cpuBurn: AttackClass = {
     },
     {
       // The CPU-seconds rlimit is only a backstop: the wall clock ends the run first, and ignoring
-      // SIGXCPU changes nothing (the kernel sends SIGKILL at the hard limit anyway).
+      // SIGXCPU changes nothing (runc's kernel sends SIGKILL at the hard limit anyway; gVisor
+      // doesn't apply the limit at all: test/sandbox/cpu-backstop.test.ts).
       name: 'busy threads with SIGXCPU ignored → timeout',
       limits: QUICK,
       code: py`

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { CONTAINER_ENV } from '../../../sandbox/spec.js';
-import { expectOk, lines, py, type AttackClass } from './attack.js';
+import { expectOk, lines, onRuntime, py, type AttackClass } from './attack.js';
 
 /**
  * Planted in the test process's environment while the corpus runs (attacks.test.ts), where a bot
@@ -29,14 +29,20 @@ export const secrets: AttackClass = {
       },
     },
     {
+      // Tini, the bootstrap and the program. On runc the bootstrap's can't be read at all: it is not
+      // dumpable, as it holds the end-of-run nonce (test/security/corpus/output.ts).
       name: 'the environment of PID 1 and of every process is the same allowlist',
       code: py`
         import json, os
-        for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
-            entries = open(f"/proc/{pid}/environ").read().split("\0")
-            print(json.dumps(sorted(entry.split("=", 1) for entry in entries if entry), separators=(",", ":")))
+        for pid in sorted((p for p in os.listdir("/proc") if p.isdigit()), key=int):
+            try:
+                entries = open(f"/proc/{pid}/environ").read().split("\0")
+                print(json.dumps(sorted(entry.split("=", 1) for entry in entries if entry), separators=(",", ":")))
+            except PermissionError:
+                print("unreadable")
       `,
-      expect: (result) => expectOk(result, lines(EXPECTED_ENV, EXPECTED_ENV)),
+      expect: (result, context) =>
+        expectOk(result, lines(EXPECTED_ENV, onRuntime(context, { runc: 'unreadable', runsc: EXPECTED_ENV }), EXPECTED_ENV)),
     },
     {
       name: 'no readable credentials: /etc/shadow, /etc/gshadow, /root',
