@@ -12,7 +12,11 @@ import {
   type AttackContext,
 } from './attack.js';
 
-const QUICK = { timeoutS: 2 };
+/**
+ * Long enough for a bomb to reach its limit on a busy machine: forking costs ~30 ms a process under
+ * runc here (multiprocessing) and ~70 ms under gVisor, whose bombs end at the memory limit.
+ */
+const UNTIL_A_LIMIT = { timeoutS: 15 };
 
 /**
  * Under runc the pids limit counts every process and thread: tini, the bootstrap and the program's
@@ -50,7 +54,7 @@ export const forkBombs: AttackClass = {
   attacks: [
     {
       name: 'every process forks forever, ignoring failures → contained',
-      limits: QUICK,
+      limits: UNTIL_A_LIMIT,
       code: py`
         import os
         while True:
@@ -68,7 +72,7 @@ export const forkBombs: AttackClass = {
     },
     {
       name: 'forking sleepers until fork fails → EAGAIN at the pids limit',
-      limits: QUICK,
+      limits: UNTIL_A_LIMIT,
       code: py`
         import os, time
         children = 0
@@ -118,7 +122,7 @@ export const forkBombs: AttackClass = {
     },
     {
       name: 'multiprocessing.Process until it fails',
-      limits: QUICK,
+      limits: UNTIL_A_LIMIT,
       code: py`
         import multiprocessing as mp, time
         def hang():
@@ -143,7 +147,7 @@ export const forkBombs: AttackClass = {
     },
     {
       name: 'subprocess.Popen of tiny processes until it fails',
-      limits: QUICK,
+      limits: UNTIL_A_LIMIT,
       code: py`
         import subprocess
         procs = []
