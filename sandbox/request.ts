@@ -10,7 +10,14 @@ export interface RunOptions {
   requestId?: string;
   /** Aborting cancels the run: the container is killed and removed, and the result has status 'cancelled'. */
   signal?: AbortSignal;
+  /**
+   * 'low' for a user whose last run used up a quota (a bomb, most likely): the run starts a sandbox
+   * of its own, leaving the pre-started ones to others, and yields the CPU to theirs.
+   */
+  priority?: RunPriority;
 }
+
+export type RunPriority = 'normal' | 'low';
 
 /** The wire format the bootstrap reads: "<nonce> <code bytes>\n<code><stdin>". */
 export function frameRequest({ code, stdin = '' }: RunInput, nonce: string): Buffer {

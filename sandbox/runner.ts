@@ -11,7 +11,7 @@ import { SandboxPool } from './pool.js';
 import { Remover } from './remover.js';
 import { RepeatedFailure } from './repeated-failure.js';
 import { cancelledBeforeRun, sandboxError, type RunResult } from './result.js';
-import { refuseCode, type RunInput, type RunOptions } from './request.js';
+import { refuseCode, type RunInput, type RunOptions, type RunPriority } from './request.js';
 import { buildContainerSpec } from './spec.js';
 import { sandboxUids } from './uids.js';
 
@@ -89,18 +89,18 @@ export class SandboxRunner {
     return this.pool;
   }
 
-  async run(input: RunInput, { requestId, signal }: RunOptions = {}): Promise<RunResult> {
+  async run(input: RunInput, { requestId, signal, priority = 'normal' }: RunOptions = {}): Promise<RunResult> {
     const refusal = refuseCode(input.code, this.settings.maxCodeBytes);
     if (refusal) return sandboxError(refusal);
     if (signal?.aborted) return cancelledBeforeRun();
 
     // A pre-started member when one is ready; otherwise a cold start, never a wait for a refill.
-    const warm = this.pool?.take();
+    const warm = priority === 'normal' ? this.pool?.take() : null;
     // A cold start carries the request id as a label. A pooled member was created before the
     // request existed, and labels can't be added to a container after it was created: this line
     // ties the two together instead.
     if (warm) this.log.debug({ request: requestId, container: warm.container.id }, 'a pre-started sandbox takes the run');
-    const launching = warm ? Promise.resolve(warm) : this.launchWithin(0, requestId);
+    const launching = warm ? Promise.resolve(warm) : this.launchWithin(0, requestId, priority);
     const abort = whenAborted(signal);
     let sandbox: LaunchedSandbox | null;
     try {
@@ -153,8 +153,8 @@ export class SandboxRunner {
   }
 
   /** Creates and starts a sandbox, or gives up after the launch timeout. */
-  private async launchWithin(idleMs: number, requestId?: string): Promise<LaunchedSandbox> {
-    const launching = this.launch(idleMs, requestId);
+  private async launchWithin(idleMs: number, requestId?: string, priority: RunPriority = 'normal'): Promise<LaunchedSandbox> {
+    const launching = this.launch(idleMs, requestId, priority);
     const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
     try {
       return await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
@@ -175,7 +175,7 @@ export class SandboxRunner {
    * Creates and starts a sandbox that may wait `idleMs` for its code before it counts as orphaned.
    * It holds a uid of its own until it is removed.
    */
-  private async launch(idleMs: number, requestId?: string): Promise<LaunchedSandbox> {
+  private async launch(idleMs: number, requestId: string | undefined, priority: RunPriority): Promise<LaunchedSandbox> {
     const { limits } = this.settings;
     const deadline = Date.now() + idleMs + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
     const uid = sandboxUids.acquire();
@@ -183,6 +183,7 @@ export class SandboxRunner {
       ...this.settings,
       labels: sandboxLabels(this.instance, deadline, requestId),
       uid,
+      priority,
     });
     try {
       const sandbox = await launch(this.docker, spec, limits.outputKb * 1024, this.remover);

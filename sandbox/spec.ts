@@ -2,9 +2,13 @@ import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 import { BOOTSTRAP_SOURCE, PROGRAM_SOURCE } from './assets.js';
 import { effectivePids, type SandboxLimits, type SandboxRuntime } from './limits.js';
+import type { RunPriority } from './request.js';
 import { SECCOMP_PROFILE_JSON } from './seccomp.js';
 
 const MIB = 1024 * 1024;
+/** The kernel's default CPU weight, and the low-priority one (cgroup v1 cpu.shares). */
+export const NORMAL_CPU_SHARES = 1024;
+export const LOW_PRIORITY_CPU_SHARES = 128;
 
 /**
  * The only environment a sandbox sees: an explicit allowlist, never the bot's own environment,
@@ -56,6 +60,8 @@ export interface SpecInput {
   labels: Record<string, string>;
   /** The sandbox's own uid and gid, held by no other live container (sandbox/uids.ts). */
   uid: number;
+  /** 'low': its CPU weight is below other sandboxes' (RunOptions.priority). */
+  priority?: RunPriority;
 }
 
 /**
@@ -64,7 +70,7 @@ export interface SpecInput {
  * socket), Devices, CapAdd, host namespaces, Privileged, ReadonlyPaths (setting it replaces
  * Docker's defaults).
  */
-export function buildContainerSpec({ image, runtime, limits, labels, uid }: SpecInput): ContainerCreateOptions {
+export function buildContainerSpec({ image, runtime, limits, labels, uid, priority = 'normal' }: SpecInput): ContainerCreateOptions {
   const memoryBytes = limits.memoryMb * MIB;
   const tmpfsBytes = limits.tmpfsMb * MIB;
   // CPU-seconds backstop, should the wall-clock kill ever fail: SIGXCPU, then SIGKILL a second later.
@@ -78,6 +84,10 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid }: Spec
     MemorySwappiness: 0,
     PidsLimit: effectivePids(limits, runtime), // fork and thread bombs stop here (per container)
     NanoCpus: Math.round(limits.cpus * 1e9),
+    // Relative weight when the CPUs are contended: a low-priority sandbox (its user's last run used
+    // up a quota) gets 1/8 of a normal one's, so bombs yield the CPU to everyone else's runs and to
+    // pool members starting up. It costs nothing while the CPUs are free.
+    CpuShares: priority === 'low' ? LOW_PRIORITY_CPU_SHARES : NORMAL_CPU_SHARES,
     ReadonlyRootfs: true, // the image can't be altered, and nothing persists outside /tmp
     Tmpfs: {
       // Size-capped, and its pages count against the memory limit; no executables or devices.

@@ -1,5 +1,6 @@
-import { refuseCode, type RunInput } from '../sandbox/request.js';
-import { sandboxError, type RunResult } from '../sandbox/result.js';
+import { refuseCode, type RunInput, type RunOptions } from '../sandbox/request.js';
+import { sandboxError, type RunResult, type RunStatus } from '../sandbox/result.js';
+import { ExpiringMap } from './expiring-map.js';
 import type { RunLimiter, Refusal } from './limiter.js';
 import type { Logger } from './log.js';
 import type { PlatformProfile } from './platforms.js';
@@ -9,7 +10,7 @@ import type { RunRequest } from './request.js';
 
 /** What the evaluator needs from the sandbox: the Sandbox, or a fake in platform tests. */
 export interface SandboxPort {
-  run(input: RunInput, options?: { requestId?: string; signal?: AbortSignal }): Promise<RunResult>;
+  run(input: RunInput, options?: RunOptions): Promise<RunResult>;
 }
 
 export interface EvaluatorDeps {
@@ -55,6 +56,11 @@ export function refusalMessage(refusal: Refusal): string {
 
 const RESTARTING = 'Sandpiper is restarting. Try again in a minute.';
 
+/** A run that ended at one of these used up a quota: its user runs at low priority for a while (Evaluator.lowPriority). */
+const QUOTA_ENDINGS: ReadonlySet<RunStatus> = new Set(['timeout', 'memory', 'output_limit', 'killed']);
+/** How long that lasts, unless one of the user's runs ends by itself first. */
+const LOW_PRIORITY_FOR_MS = 10 * 60_000;
+
 /**
  * RunRequest → limiter → sandbox → Reply: the pipeline every platform shares. Every request gets
  * exactly one Reply, whatever happens (refusals and internal errors included); it never throws.
@@ -63,12 +69,20 @@ export class Evaluator {
   /** Aborted when a stop's grace period is over: runs still going are cut. */
   private readonly shutdown = new AbortController();
   private closing: Promise<void> | undefined;
+  /**
+   * Users whose last run ended at a quota (a bomb, most likely) run at low priority: no
+   * pre-started sandbox, and a CPU weight below everyone else's. Bombs back to back would otherwise
+   * drain the pool, and the cold starts everyone else then gets would compete with them for CPU and
+   * take seconds. A cold start adds ~0.2 s to runs that last seconds (docs/performance.md).
+   */
+  private readonly lowPriority = new ExpiringMap<string, true>(LOW_PRIORITY_FOR_MS);
 
   constructor(private readonly deps: EvaluatorDeps) {}
 
   async evaluate(request: RunRequest, profile: PlatformProfile, options: EvaluateOptions = {}): Promise<Reply> {
     const { log } = this.deps;
     const context = { request: request.id, platform: request.platform, user: request.user, trigger: request.trigger };
+    const who = `${request.platform}:${request.user}`;
     const startedAt = performance.now();
     let shown: Promise<void> | undefined;
     try {
@@ -80,12 +94,18 @@ export class Evaluator {
       }
       const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
       const input: RunInput = { code: request.code, ...(request.stdin ? { stdin: request.stdin } : {}) };
-      const run = () => (signal.aborted ? Promise.resolve(notStarted()) : this.deps.sandbox.run(input, { requestId: request.id, signal }));
+      const run = async () => {
+        if (signal.aborted) return notStarted();
+        const priority = this.lowPriority.has(who) ? 'low' : 'normal';
+        const result = await this.deps.sandbox.run(input, { requestId: request.id, signal, priority });
+        this.classify(who, result);
+        return result;
+      };
       const admitted = () => {
         shown = options.indicator?.show().catch((error: unknown) => log.debug({ ...context, err: error }, 'could not show the indicator'));
       };
       // A run cancelled while it waits for its turn is answered at once; its turn then runs nothing.
-      const admission = await untilAborted(this.deps.limiter.schedule(`${request.platform}:${request.user}`, run, admitted), signal);
+      const admission = await untilAborted(this.deps.limiter.schedule(who, run, admitted), signal);
       const rendered = (result: RunResult) =>
         renderResult(this.explained(result), profile, this.deps.limits, {
           waitedMs: performance.now() - startedAt,
@@ -129,6 +149,12 @@ export class Evaluator {
         clearTimeout(timer);
       }
     })());
+  }
+
+  /** A run that used up a quota puts its user at low priority; one that ended by itself takes them off it. */
+  private classify(who: string, result: RunResult): void {
+    if (QUOTA_ENDINGS.has(result.status)) this.lowPriority.set(who, true);
+    else if (result.status === 'ok' || result.status === 'error') this.lowPriority.delete(who);
   }
 
   /** A run cut by a stop says so: the user didn't cancel it. */

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { RunStatus } from '../../sandbox/result.js';
+import { loadConfig } from '../../src/config.js';
+import { CONSOLE } from '../../src/platforms.js';
+import { runRequest } from '../../src/request.js';
+import { makeEvaluator } from '../support/evaluator.js';
+import { FakeSandbox } from '../support/fake-sandbox.js';
+
+/** `end <status>` ends as that status; anything else runs fine. */
+const sandbox = () => new FakeSandbox(({ code }) => ({ status: (/^end (\w+)/.exec(code)?.[1] ?? 'ok') as RunStatus }));
+
+describe('Evaluator: who runs at low priority', () => {
+  it('a user whose run ended at a quota runs at low priority until one of their runs ends by itself; others do not', async () => {
+    const fake = sandbox();
+    const evaluator = makeEvaluator(fake, loadConfig({}), { userRunsPerMinute: 100 });
+    const run = (user: string, code: string) =>
+      evaluator.evaluate(runRequest({ platform: 'console', user, channel: 'c', trigger: 'console' }, { kind: 'run', code }), CONSOLE);
+
+    await run('abuser', 'end timeout');
+    await run('abuser', 'end memory');
+    await run('bystander', 'print(1)');
+    await run('abuser', 'end error'); // a traceback is the program ending by itself
+    await run('abuser', 'print(1)');
+    expect(fake.options.map((options) => options.priority)).toEqual(['normal', 'low', 'normal', 'low', 'normal']);
+  });
+
+  it.each(['timeout', 'memory', 'output_limit', 'killed'] as const)('%s counts as a quota ending', async (status) => {
+    const fake = sandbox();
+    const evaluator = makeEvaluator(fake);
+    const run = (code: string) =>
+      evaluator.evaluate(runRequest({ platform: 'console', user: 'u', channel: 'c', trigger: 'console' }, { kind: 'run', code }), CONSOLE);
+
+    await run(`end ${status}`);
+    await run('print(1)');
+    expect(fake.options.map((options) => options.priority)).toEqual(['normal', 'low']);
+  });
+});
