@@ -7,7 +7,7 @@ import { currentInstance, LABEL_OWNER, sandboxLabels } from '../../sandbox/label
 import type { Evaluator } from '../evaluator.js';
 import { CONSOLE } from '../platforms.js';
 import type { DockerSandbox } from '../sandbox.js';
-import { timeSequential, type LatencySummary } from './stats.js';
+import { summarize, timed, timeSequential, type LatencySummary } from './stats.js';
 
 /** The snippet every latency is measured with: Python start-up and a trivial computation. */
 export const TRIVIAL = 'print(sum(range(1000)))';
@@ -57,16 +57,28 @@ function evaluate(evaluator: Evaluator, user: string, code: string) {
   );
 }
 
-/** The same through the evaluator: limiter + sandbox + render, as a chat request goes. */
-export function evaluatorLatency(evaluator: Evaluator, sandbox: DockerSandbox, n: number): Promise<LatencySummary> {
-  return timeSequential(
-    n,
-    async () => {
-      const reply = await evaluate(evaluator, 'bench', TRIVIAL);
-      if (reply.status !== 'ok') throw new Error(`benchmark run failed: ${reply.text}`);
-    },
-    () => sandbox.whenWarm(),
-  );
+/**
+ * Pooled runs straight to the sandbox and through the evaluator (limiter + sandbox + render, as a
+ * chat request goes), alternately on one sandbox whose pool is full before each: both see the same
+ * machine, so the ratio between them is what the evaluator adds, not a change in load.
+ */
+export async function pooledAndEvaluated(
+  sandbox: DockerSandbox,
+  evaluator: Evaluator,
+  n: number,
+): Promise<{ pooled: LatencySummary; evaluated: LatencySummary }> {
+  const pooled: number[] = [];
+  const evaluated: number[] = [];
+  for (let i = 0; i < n; i++) {
+    pooled.push(await timed(() => runTrivial(sandbox), () => sandbox.whenWarm()));
+    evaluated.push(
+      await timed(async () => {
+        const reply = await evaluate(evaluator, 'bench', TRIVIAL);
+        if (reply.status !== 'ok') throw new Error(`benchmark run failed: ${reply.text}`);
+      }, () => sandbox.whenWarm()),
+    );
+  }
+  return { pooled: summarize(pooled), evaluated: summarize(evaluated) };
 }
 
 /** Hostile snippets, one per abuser, each using up a different quota until it is killed. */
@@ -77,20 +89,37 @@ export const BOMBS = [
 ];
 
 /**
- * Fairness: one user's trivial runs while other users run bombs back to back (through the
- * evaluator, so the limiter is part of it). Returns that user's latency; the bombs stop after.
+ * How long the bystander waits after a reply before its next request: a brisk chat user. Back to
+ * back, it would outrun the pool's refill on its own, bombs or not, and measure throughput instead.
+ */
+export const BYSTANDER_GAP_MS = 1_000;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A bystander's trivial runs through the evaluator, one every BYSTANDER_GAP_MS after the last reply. */
+export function bystanderLatency(evaluator: Evaluator, n: number): Promise<LatencySummary> {
+  return timeSequential(
+    n,
+    async () => {
+      const reply = await evaluate(evaluator, 'bystander', TRIVIAL);
+      if (reply.status !== 'ok') throw new Error(`a bystander's run failed: ${reply.text}`);
+    },
+    () => pause(BYSTANDER_GAP_MS),
+  );
+}
+
+/**
+ * Fairness: the bystander's latency while other users run bombs back to back (through the
+ * evaluator, so the limiter is part of it). The bombs stop after.
  */
 export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promise<LatencySummary> {
   let bombing = true;
   const abusers = BOMBS.map(async (bomb, i) => {
     while (bombing) await evaluate(evaluator, `abuser${i}`, bomb);
   });
-  await new Promise((resolve) => setTimeout(resolve, 500)); // let the bombs get going
+  await pause(500); // let the bombs get going
   try {
-    return await timeSequential(n, async () => {
-      const reply = await evaluate(evaluator, 'bystander', TRIVIAL);
-      if (reply.status !== 'ok') throw new Error(`a bystander's run failed: ${reply.text}`);
-    });
+    return await bystanderLatency(evaluator, n);
   } finally {
     bombing = false;
     await Promise.all(abusers);
@@ -139,4 +168,35 @@ export async function throughput(sandbox: DockerSandbox, callers: number, total:
     }),
   );
   return total / ((performance.now() - started) / 1000);
+}
+
+/** The process's memory after a run count, during a soak. */
+export interface SoakSample {
+  runs: number;
+  rssMb: number;
+}
+
+/**
+ * A soak: `total` trivial runs through the evaluator, `callers` users back to back, as a busy bot
+ * serves them. `rssMb` is sampled every `every` runs. Failed runs are counted, not fatal: a soak
+ * measures memory, and a Docker hiccup in ten thousand runs shouldn't void it.
+ */
+export async function soak(
+  evaluator: Evaluator,
+  { total, callers, every, rssMb }: { total: number; callers: number; every: number; rssMb: () => number },
+): Promise<{ samples: SoakSample[]; failed: number }> {
+  const samples: SoakSample[] = [{ runs: 0, rssMb: rssMb() }];
+  let next = 0;
+  let done = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async (_, caller) => {
+      while (next++ < total) {
+        const reply = await evaluate(evaluator, `soak${caller}`, TRIVIAL);
+        if (reply.status !== 'ok') failed++;
+        if (++done % every === 0) samples.push({ runs: done, rssMb: rssMb() });
+      }
+    }),
+  );
+  return { samples, failed };
 }

@@ -24,6 +24,14 @@ export function summarize(samples: readonly number[]): LatencySummary {
   };
 }
 
+/** How long `run` takes, in ms, after `prepare` (untimed). */
+export async function timed(run: () => Promise<void>, prepare: () => Promise<void> = async () => {}): Promise<number> {
+  await prepare();
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
 /** Times `run` `n` times, one after another, calling `prepare` (untimed) before each. */
 export async function timeSequential(
   n: number,
@@ -31,11 +39,20 @@ export async function timeSequential(
   prepare: () => Promise<void> = async () => {},
 ): Promise<LatencySummary> {
   const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    await prepare();
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
+  for (let i = 0; i < n; i++) samples.push(await timed(run, prepare));
   return summarize(samples);
+}
+
+/** Least-squares slope of y over x: how much y grows per unit of x (NaN below two distinct x). */
+export function slope(points: readonly (readonly [x: number, y: number])[]): number {
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const mx = mean(points.map(([x]) => x));
+  const my = mean(points.map(([, y]) => y));
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx === 0 ? NaN : sxy / sxx;
 }

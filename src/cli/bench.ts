@@ -2,17 +2,21 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { SandboxRuntime } from '../../sandbox/limits.js';
 import {
+  BYSTANDER_GAP_MS,
+  bystanderLatency,
   dockerCli,
   engineCeiling,
-  evaluatorLatency,
   hostPython,
   hostPythonExecutable,
   latencyUnderBombs,
   leakedContainers,
+  pooledAndEvaluated,
   sandboxLatency,
+  soak,
   throughput,
+  type SoakSample,
 } from '../bench/paths.js';
-import type { LatencySummary } from '../bench/stats.js';
+import { slope, type LatencySummary } from '../bench/stats.js';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { Evaluator } from '../evaluator.js';
 import { RunLimiter } from '../limiter.js';
@@ -26,30 +30,55 @@ interface BenchReport {
   machine: { cpus: number; host_python: string; image: string; pool_size: number };
   latency: Record<PathName, LatencySummary>;
   evaluator_pooled: LatencySummary;
-  /** A bystander's trivial runs while three users run bombs back to back, and its idle baseline. */
-  fairness: { idle: LatencySummary; under_bombs: LatencySummary; p50_ratio: number };
+  /** Evaluator p50 over runc pooled p50: what the limiter and rendering add to a run. */
+  evaluator_vs_pooled: number;
+  /** A bystander's trivial runs, BYSTANDER_GAP_MS apart: alone, then while three users run bombs back to back. */
+  fairness: { gap_ms: number; idle: LatencySummary; under_bombs: LatencySummary; p50_ratio: number; p95_ratio: number };
   throughput_rps: number;
   /** Bare `create → start → wait → remove` per second with the same callers: Docker's own ceiling. */
   engine_ceiling_rps: number;
+  /** Sandbox throughput over the engine's ceiling, both from this run. */
+  throughput_vs_ceiling: number;
   throughput_callers: number;
   throughput_runs: number;
   leaked_containers: number;
   rss_before_mb: number;
   rss_after_mb: number;
   rss_growth_mb: number;
+  /** With --soak: the process's RSS over many runs through the evaluator, and its trend. */
+  soak?: Soak;
   ratios: {
     runc_pooled_vs_host_python: number;
     docker_cli_vs_runc_pooled: number;
     runsc_pooled_vs_runsc_cold: number;
   };
-  targets: Record<string, { value: number; target: string; met: boolean }>;
+  targets: Record<string, Target>;
+}
+
+interface Soak {
+  runs: number;
+  failed_runs: number;
+  rss_start_mb: number;
+  rss_end_mb: number;
+  /** Least-squares slope of RSS over the run count: flat memory is ~0. */
+  rss_mb_per_1000_runs: number;
+}
+
+interface Target {
+  value: number;
+  target: string;
+  met: boolean;
 }
 
 const SIZES = {
-  full: { n: 30, throughputRuns: 300 },
-  quick: { n: 10, throughputRuns: 80 },
+  full: { n: 30, throughputRuns: 300, soakRuns: 10_000 },
+  quick: { n: 10, throughputRuns: 80, soakRuns: 1_000 },
 };
 const CALLERS = 8;
+/** RSS samples over a soak: enough points for a trend, few enough forced GCs not to matter. */
+const SOAK_SAMPLES = 20;
+/** Flat memory: under 5 MB over the 10,000 runs of a soak. */
+const SOAK_MB_PER_1000 = 0.5;
 
 function rssMb(): number {
   (globalThis as { gc?: () => void }).gc?.(); // `npm run bench` exposes gc: measure live memory
@@ -57,15 +86,22 @@ function rssMb(): number {
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+const atMost = (value: number, limit: number): Target => ({ value, target: `≤ ${limit}`, met: value <= limit });
+const atLeast = (value: number, limit: number): Target => ({ value, target: `≥ ${limit}`, met: value >= limit });
 
 /**
- * `sandpiper bench [--json] [--quick]` (`npm run bench`): every latency and throughput figure the
- * README states, measured in ONE run on this machine, so the ratios between them are meaningful.
+ * `sandpiper bench [--json] [--quick] [--soak]` (`npm run bench`): every latency and throughput
+ * figure the README states, measured in ONE run on this machine, so the ratios between them are
+ * meaningful.
  */
 export async function benchCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const size = values.quick ? SIZES.quick : SIZES.full;
@@ -83,6 +119,23 @@ export async function benchCommand(args: string[]): Promise<number> {
     return sandbox;
   };
 
+  // One benchmark "user" sends many requests: lift the per-user rate, keep every other limit and the code path.
+  const evaluatorOn = (sandbox: DockerSandbox) =>
+    new Evaluator({
+      sandbox,
+      limiter: new RunLimiter({ ...config.limiter, userRunsPerMinute: 1_000_000 }),
+      limits: config.sandbox.limits,
+      maxCodeBytes: config.sandbox.maxCodeBytes,
+      log,
+    });
+
+  const coldLatency = async (runtime: SandboxRuntime) => {
+    const sandbox = await sandboxFor(runtime, false);
+    const summary = await sandboxLatency(sandbox, size.n);
+    await sandbox.close();
+    return summary;
+  };
+
   const python = await hostPythonExecutable();
   const latency = {} as Record<PathName, LatencySummary>;
   let rssBefore = 0;
@@ -97,29 +150,24 @@ export async function benchCommand(args: string[]): Promise<number> {
     latency.host_python = await hostPython(python, size.n);
     progress('docker run --rm (CLI)');
     latency.docker_cli = await dockerCli(config.sandbox.image, size.n);
-    for (const runtime of ['runc', 'runsc'] as const) {
-      for (const pooled of [false, true]) {
-        progress(`${runtime} ${pooled ? 'pooled' : 'cold'}`);
-        const sandbox = await sandboxFor(runtime, pooled);
-        latency[`${runtime}_${pooled ? 'pooled' : 'cold'}`] = await sandboxLatency(sandbox, size.n);
-        await sandbox.close();
-      }
-    }
-
-    progress('evaluator (limiter + sandbox + render), runc pooled');
+    progress('runc cold');
+    latency.runc_cold = await coldLatency('runc');
+    progress('runc pooled, straight and through the evaluator (limiter + sandbox + render), alternately');
     const evalSandbox = await sandboxFor('runc', true);
-    const evaluator = new Evaluator({
-      sandbox: evalSandbox,
-      // One benchmark "user" sends every request: lift the per-user limits, keep the code path.
-      limiter: new RunLimiter({ ...config.limiter, userRunsPerMinute: 1_000_000 }),
-      limits: config.sandbox.limits,
-      maxCodeBytes: config.sandbox.maxCodeBytes,
-      log,
-    });
-    const evaluatorPooled = await evaluatorLatency(evaluator, evalSandbox, size.n);
-    progress('fairness: a bystander while 3 users run CPU, memory and fork bombs back to back');
+    const evaluator = evaluatorOn(evalSandbox);
+    const { pooled, evaluated: evaluatorPooled } = await pooledAndEvaluated(evalSandbox, evaluator, size.n);
+    latency.runc_pooled = pooled;
+    progress(`fairness: a bystander every ${BYSTANDER_GAP_MS / 1000} s, alone, then while 3 users run CPU, memory and fork bombs back to back`);
+    await evalSandbox.whenWarm();
+    const idle = await bystanderLatency(evaluator, size.n);
     const underBombs = await latencyUnderBombs(evaluator, size.n);
     await evalSandbox.close();
+    progress('runsc cold');
+    latency.runsc_cold = await coldLatency('runsc');
+    progress('runsc pooled');
+    const runscPooled = await sandboxFor('runsc', true);
+    latency.runsc_pooled = await sandboxLatency(runscPooled, size.n);
+    await runscPooled.close();
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
     const busy = await sandboxFor('runc', true);
@@ -127,20 +175,59 @@ export async function benchCommand(args: string[]): Promise<number> {
     await busy.close();
     progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
     const ceiling = Math.round((await engineCeiling(config.sandbox.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
+    const rssAfter = rssMb();
+
+    let soaked: Soak | undefined;
+    if (values.soak) {
+      progress(`soak: ${size.soakRuns} runs through the evaluator, ${CALLERS} callers, runc pooled`);
+      const soakSandbox = await sandboxFor('runc', true);
+      const every = size.soakRuns / SOAK_SAMPLES;
+      const { samples, failed } = await soak(evaluatorOn(soakSandbox), { total: size.soakRuns, callers: CALLERS, every, rssMb });
+      await soakSandbox.close();
+      soaked = soakFigures(samples, failed);
+    }
 
     const leaked = await leakedContainers();
-    const rssAfter = rssMb();
     const fairness = {
-      idle: evaluatorPooled,
+      gap_ms: BYSTANDER_GAP_MS,
+      idle,
       under_bombs: underBombs,
-      p50_ratio: ratio(underBombs.p50_ms, evaluatorPooled.p50_ms),
+      p50_ratio: ratio(underBombs.p50_ms, idle.p50_ms),
+      p95_ratio: ratio(underBombs.p95_ms, idle.p95_ms),
     };
-    const report = buildReport({ python, config: config.sandbox, poolSize, latency, evaluatorPooled, fairness, rps, ceiling, size, leaked, rssBefore, rssAfter });
+    const report = buildReport({
+      python,
+      config: config.sandbox,
+      poolSize,
+      latency,
+      evaluatorPooled,
+      fairness,
+      rps,
+      ceiling,
+      size,
+      leaked,
+      rssBefore,
+      rssAfter,
+      soak: soaked,
+    });
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : table(report));
     return 0;
   } finally {
     await Promise.all(sandboxes.map((sandbox) => sandbox.close()));
   }
+}
+
+/** The soak's trend, from the samples after the first tenth of the runs (start-up allocations settle there). */
+function soakFigures(samples: SoakSample[], failed: number): Soak {
+  const runs = samples.at(-1)!.runs;
+  const settled = samples.filter((sample) => sample.runs >= runs / 10);
+  return {
+    runs,
+    failed_runs: failed,
+    rss_start_mb: samples[0]!.rssMb,
+    rss_end_mb: samples.at(-1)!.rssMb,
+    rss_mb_per_1000_runs: Math.round(slope(settled.map((sample) => [sample.runs, sample.rssMb])) * 1000 * 100) / 100,
+  };
 }
 
 function buildReport(m: {
@@ -156,6 +243,7 @@ function buildReport(m: {
   leaked: number;
   rssBefore: number;
   rssAfter: number;
+  soak: Soak | undefined;
 }): BenchReport {
   const { latency } = m;
   const ratios = {
@@ -163,43 +251,57 @@ function buildReport(m: {
     docker_cli_vs_runc_pooled: ratio(latency.docker_cli.p50_ms, latency.runc_pooled.p50_ms),
     runsc_pooled_vs_runsc_cold: ratio(latency.runsc_pooled.p50_ms, latency.runsc_cold.p50_ms),
   };
+  const evaluatorVsPooled = ratio(m.evaluatorPooled.p50_ms, latency.runc_pooled.p50_ms);
+  const throughputVsCeiling = ratio(m.rps, m.ceiling);
   const growth = Math.round((m.rssAfter - m.rssBefore) * 10) / 10;
   return {
     machine: { cpus: availableParallelism(), host_python: m.python, image: m.config.image, pool_size: m.poolSize },
     latency,
     evaluator_pooled: m.evaluatorPooled,
+    evaluator_vs_pooled: evaluatorVsPooled,
     fairness: m.fairness,
     throughput_rps: m.rps,
     engine_ceiling_rps: m.ceiling,
+    throughput_vs_ceiling: throughputVsCeiling,
     throughput_callers: CALLERS,
     throughput_runs: m.size.throughputRuns,
     leaked_containers: m.leaked,
     rss_before_mb: m.rssBefore,
     rss_after_mb: m.rssAfter,
     rss_growth_mb: growth,
+    ...(m.soak && { soak: m.soak }),
     ratios,
     targets: {
-      'runc pooled p50 / host python3 p50': { value: ratios.runc_pooled_vs_host_python, target: '≤ 2.5', met: ratios.runc_pooled_vs_host_python <= 2.5 },
-      'docker run --rm p50 / runc pooled p50': { value: ratios.docker_cli_vs_runc_pooled, target: '≥ 6', met: ratios.docker_cli_vs_runc_pooled >= 6 },
-      'runsc pooled p50 / runsc cold p50': { value: ratios.runsc_pooled_vs_runsc_cold, target: '≤ 0.3', met: ratios.runsc_pooled_vs_runsc_cold <= 0.3 },
-      'throughput, runs/s (runc, 8 callers)': { value: m.rps, target: '≥ 15', met: m.rps >= 15 },
+      'runc pooled p50 / host python3 p50': atMost(ratios.runc_pooled_vs_host_python, 2.5),
+      'docker run --rm p50 / runc pooled p50': atLeast(ratios.docker_cli_vs_runc_pooled, 6),
+      'runsc pooled p50 / runsc cold p50': atMost(ratios.runsc_pooled_vs_runsc_cold, 0.3),
+      'evaluator p50 / runc pooled p50': atMost(evaluatorVsPooled, 1.2),
+      'bystander p95, bombs / idle': atMost(m.fairness.p95_ratio, 3),
+      'throughput / engine ceiling': atLeast(throughputVsCeiling, 0.95),
       'containers left': { value: m.leaked, target: '= 0', met: m.leaked === 0 },
       'RSS growth, MB': { value: growth, target: '< 30', met: growth < 30 },
+      ...(m.soak && { 'soak RSS, MB per 1,000 runs': atMost(m.soak.rss_mb_per_1000_runs, SOAK_MB_PER_1000) }),
     },
   };
 }
 
 function table(report: BenchReport): string {
   const pad = (text: string | number, width: number) => String(text).padStart(width);
-  const lines = [`${'path'.padEnd(22)}${pad('n', 5)}${pad('p50 ms', 10)}${pad('p95 ms', 10)}${pad('max ms', 10)}`];
+  const lines = [`${'path'.padEnd(26)}${pad('n', 5)}${pad('p50 ms', 10)}${pad('p95 ms', 10)}${pad('max ms', 10)}`];
   const row = (name: string, s: LatencySummary) =>
-    lines.push(`${name.padEnd(22)}${pad(s.n, 5)}${pad(s.p50_ms, 10)}${pad(s.p95_ms, 10)}${pad(s.max_ms, 10)}`);
+    lines.push(`${name.padEnd(26)}${pad(s.n, 5)}${pad(s.p50_ms, 10)}${pad(s.p95_ms, 10)}${pad(s.max_ms, 10)}`);
   for (const name of PATHS) row(name, report.latency[name]);
   row('evaluator (runc pooled)', report.evaluator_pooled);
+  row(`bystander, ${report.fairness.gap_ms / 1000} s apart`, report.fairness.idle);
   row('  … during 3 bombs', report.fairness.under_bombs);
   lines.push('', `host python3: ${report.machine.host_python}; pool size ${report.machine.pool_size}; image ${report.machine.image}`);
   lines.push(`throughput ${report.throughput_rps} runs/s; Docker's ceiling for bare containers ${report.engine_ceiling_rps}/s`);
-  lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`, '', 'targets (ratios from this one run):');
+  lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`);
+  if (report.soak) {
+    const { runs, failed_runs, rss_start_mb, rss_end_mb } = report.soak;
+    lines.push(`soak: ${runs} runs (${failed_runs} failed), RSS ${rss_start_mb} → ${rss_end_mb} MB`);
+  }
+  lines.push('', 'targets (ratios from this one run):');
   for (const [name, t] of Object.entries(report.targets)) {
     lines.push(`  ${t.met ? '✔' : '✖'} ${name.padEnd(40)} ${pad(t.value, 8)}  (target ${t.target})`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, summarize } from '../../src/bench/stats.js';
+import { percentile, slope, summarize } from '../../src/bench/stats.js';
 
 describe('benchmark statistics', () => {
   it('uses nearest-rank percentiles', () => {
@@ -12,5 +12,12 @@ describe('benchmark statistics', () => {
 
   it('summarizes unsorted samples', () => {
     expect(summarize([30, 10, 20.04])).toEqual({ n: 3, p50_ms: 20, p95_ms: 30, max_ms: 30 });
+  });
+
+  it('fits a trend by least squares, so one noisy sample barely moves it', () => {
+    expect(slope([[0, 50], [1000, 50], [2000, 50]])).toBe(0);
+    expect(slope([[0, 50], [1000, 52], [2000, 54]])).toBeCloseTo(0.002);
+    expect(slope([[0, 50], [1000, 60], [2000, 50], [3000, 50], [4000, 50]])).toBeCloseTo(-0.001);
+    expect(slope([[5, 1]])).toBeNaN();
   });
 });
