@@ -98,7 +98,7 @@ export const forkBombs: AttackClass = {
     },
     {
       name: 'starting sleeping threads until it fails',
-      limits: { timeoutS: 10 },
+      limits: UNTIL_A_LIMIT,
       code: py`
         import threading, time
         n = 0
