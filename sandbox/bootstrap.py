@@ -1,29 +1,27 @@
-# Runs inside the sandbox, under tini, as `python3 -I -S -c <this file> <program.py's source>`.
-# It starts the program's process (program.py) at once, then reads one framed request from stdin,
-# "<nonce> <code byte count>\n<code>", and hands the code over; whatever follows the code on stdin
-# is the program's own stdin (for input()). Once the program's process has exited, it writes the
-# end-of-run marker (sandbox/end-marker.ts) with the program's exit code.
+# Runs inside the sandbox, under tini, as `python3 -u -c <this file> <program.py's source>`. It
+# forks the program's process (program.py) at once, then reads one framed request from stdin,
+# "<nonce> <code byte count, 10 digits>\n<code>", and hands the code over; whatever follows the code
+# on stdin is the program's own stdin (for input()). Once the program's process has exited, it
+# writes the end-of-run marker (sandbox/end-marker.ts) with the program's exit code.
 #
 # The nonce is why this is a process of its own: only here is it ever in memory, and the program,
 # although it runs as the same uid, can't read this process (it is not dumpable: no /proc/<pid>/mem,
 # process_vm_readv or ptrace without CAP_SYS_PTRACE) nor interrupt it (its signals are blocked).
-# The program's process is exec'd before any request exists and never sees the frame.
+# The program's process is forked before any request exists (one interpreter start-up for both).
 import os, signal, sys
 
-signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
-
 code_out, code_in = os.pipe()
-os.set_inheritable(code_out, True)
-# fork and exec, not posix_spawn: glibc's posix_spawn gives up when clone3 is refused (EPERM under
-# gVisor with a seccomp profile), where fork uses clone.
 program = os.fork()
 if program == 0:
     try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, ())  # the program starts with no signal blocked
-        os.execv(sys.executable, [sys.executable, "-u", "-c", sys.argv[1], str(code_out)])
+        os.close(code_in)
+        program_source, sys.argv = sys.argv[1], ["-c", str(code_out)]
+        exec(compile(program_source, "<program>", "exec"), {"__name__": "__program__"})
     finally:
-        os._exit(127)
+        os._exit(70)  # program.py ends with os._exit: never fall through into the part below
+
 os.close(code_out)
+signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
 
 import ctypes
 
@@ -48,14 +46,10 @@ def read_exactly(count):
     return data
 
 
-# Byte by byte up to the newline: not one byte of the program's stdin may be taken from it.
-header = b""
-while not header.endswith(b"\n") and len(header) < 64:
-    byte = os.read(0, 1)
-    if not byte:
-        break
-    header += byte
-fields = header.split()
+# A header of fixed length (sandbox/request.ts), then exactly the code: not one byte of the
+# program's stdin may be taken from it.
+HEADER_BYTES = 28
+fields = read_exactly(HEADER_BYTES).split()
 if len(fields) != 2 or not fields[1].isdigit():
     os._exit(0)  # a pooled sandbox being discarded: stdin closed without a request
 

@@ -1,7 +1,7 @@
-# Runs the user's program: started by the bootstrap (bootstrap.py) as `python3 -u -c <this file>
-# <fd>` before any request exists, it reads the code from <fd> until end-of-file and runs it; stdin
-# is left to the program. How it exits is what the bootstrap reports.
-import atexit, io, linecache, os, sys, traceback, types
+# Runs the user's program, in a process the bootstrap (bootstrap.py) forks before any request
+# exists, with sys.argv[1] naming a descriptor: it reads the code from there until end-of-file and
+# runs it; stdin is left to the program. How it exits is what the bootstrap reports.
+import atexit, builtins, io, linecache, os, sys, traceback, types
 
 
 class WholeWrites(io.FileIO):
@@ -39,7 +39,7 @@ sys.argv = [FILENAME]
 # there, and the user's globals don't mix with this file's.
 main = types.ModuleType("__main__")
 main.__file__ = FILENAME
-main.__builtins__ = __builtins__
+main.__builtins__ = builtins
 sys.modules["__main__"] = main
 
 

@@ -19,10 +19,15 @@ export interface RunOptions {
 
 export type RunPriority = 'normal' | 'low';
 
-/** The wire format the bootstrap reads: "<nonce> <code bytes>\n<code><stdin>". */
+/**
+ * The wire format the bootstrap reads: "<nonce> <code bytes, 10 digits>\n<code><stdin>". The header
+ * has a fixed length (28 bytes with the 16-digit nonce), so the bootstrap takes it in one read
+ * without touching the program's stdin.
+ */
 export function frameRequest({ code, stdin = '' }: RunInput, nonce: string): Buffer {
   const source = Buffer.from(code, 'utf8');
-  return Buffer.concat([Buffer.from(`${nonce} ${source.length}\n`), source, Buffer.from(stdin, 'utf8')]);
+  const header = `${nonce} ${String(source.length).padStart(10, '0')}\n`;
+  return Buffer.concat([Buffer.from(header), source, Buffer.from(stdin, 'utf8')]);
 }
 
 /** Why code can't be run at all, or null when it can. */

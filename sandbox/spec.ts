@@ -119,10 +119,9 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid, priori
   };
   return {
     Image: image,
-    // Code arrives on stdin (argv caps one argument at 128 KiB). The bootstrap needs nothing from
-    // site-packages or PYTHON* variables (-I -S: it starts faster); the program runs in a process of
-    // its own (bootstrap.py says why).
-    Cmd: ['python3', '-I', '-S', '-c', BOOTSTRAP_SOURCE, PROGRAM_SOURCE],
+    // Code arrives on stdin (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order.
+    // The program runs in a process of its own, forked by the bootstrap (bootstrap.py says why).
+    Cmd: ['python3', '-u', '-c', BOOTSTRAP_SOURCE, PROGRAM_SOURCE],
     Env: [...CONTAINER_ENV],
     // Never root: without a user namespace, root inside is root on the host. A uid of its own:
     // what Linux budgets per user is this sandbox's alone.
