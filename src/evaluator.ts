@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { refuseCode, type RunInput, type RunOptions } from '../sandbox/request.js';
 import { sandboxError, type RunResult, type RunStatus } from '../sandbox/result.js';
 import { ExpiringMap } from './expiring-map.js';
@@ -77,7 +78,11 @@ export class Evaluator {
    */
   private readonly lowPriority = new ExpiringMap<string, true>(LOW_PRIORITY_FOR_MS);
 
-  constructor(private readonly deps: EvaluatorDeps) {}
+  constructor(private readonly deps: EvaluatorDeps) {
+    // Every run waiting or running listens for the stop (twice: its turn, its sandbox), each
+    // letting go when it ends: many listeners are the normal load, not a leak to warn of.
+    setMaxListeners(0, this.shutdown.signal);
+  }
 
   async evaluate(request: RunRequest, profile: PlatformProfile, options: EvaluateOptions = {}): Promise<Reply> {
     const { log } = this.deps;

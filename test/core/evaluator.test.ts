@@ -35,3 +35,31 @@ describe('Evaluator: who runs at low priority', () => {
     expect(fake.options.map((options) => options.priority)).toEqual(['normal', 'low']);
   });
 });
+
+describe('Evaluator under load', () => {
+  it('many runs at once listen for the stop without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const fake = new FakeSandbox(async () => {
+        await held;
+        return {};
+      });
+      const evaluator = makeEvaluator(fake, loadConfig({ LIMIT_CONCURRENCY: '20' }));
+      const replies = Array.from({ length: 20 }, (_, i) =>
+        evaluator.evaluate(runRequest({ platform: 'console', user: `u${i}`, channel: 'c', trigger: 'console' }, { kind: 'run', code: 'print(1)' }), CONSOLE),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(fake.calls).toHaveLength(20); // all twenty are running, each listening
+      release();
+      await Promise.all(replies);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
