@@ -35,6 +35,8 @@ export class SandboxPool {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Callers of refilled(), resolved when no launch is in flight. */
+  private readonly refillWaiters = new Set<() => void>();
 
   constructor(
     private readonly launch: () => Promise<LaunchedSandbox>,
@@ -64,11 +66,30 @@ export class SandboxPool {
     }
   }
 
+  /**
+   * Resolves once no launch is in flight (the pool is full, or waits to retry a failed launch), or
+   * after `maxWaitMs`, whichever comes first; never rejects. For runs that should let the refill go
+   * first.
+   */
+  refilled(maxWaitMs: number): Promise<void> {
+    if (this.launching === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.refillWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      this.refillWaiters.add(done);
+    });
+  }
+
   /** Stops refilling and removes every member, including those still being launched. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweepTimer);
     clearTimeout(this.retryTimer);
+    this.notifyIfSettled();
     this.ready.splice(0).forEach((member) => this.remove(member));
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
@@ -104,6 +125,7 @@ export class SandboxPool {
             if (this.closed) this.remove(member);
             else this.ready.push(member);
             this.refill();
+            this.notifyIfSettled();
           },
           (error: unknown) => {
             this.launching--;
@@ -114,10 +136,15 @@ export class SandboxPool {
               this.refill();
             }, this.backoffMs);
             this.retryTimer.unref();
+            this.notifyIfSettled();
           },
         ),
       );
     }
+  }
+
+  private notifyIfSettled(): void {
+    if (this.launching === 0 || this.closed) for (const done of [...this.refillWaiters]) done();
   }
 
   private remove(member: LaunchedSandbox): void {

@@ -13,6 +13,7 @@ import { RepeatedFailure } from './repeated-failure.js';
 import { cancelledBeforeRun, sandboxError, type RunResult } from './result.js';
 import { refuseCode, type RunInput, type RunOptions, type RunPriority } from './request.js';
 import { buildContainerSpec } from './spec.js';
+import { Turns } from './turns.js';
 import { sandboxUids } from './uids.js';
 
 export type { RunInput, RunOptions };
@@ -20,6 +21,8 @@ export type { RunInput, RunOptions };
 /** A container may live this long past its wall-clock limit before the reaper calls it orphaned. */
 const DEADLINE_SLACK_MS = 60_000;
 const LAUNCH_TIMEOUT_MS = 30_000;
+/** How long a low-priority run waits at most for the pool's refill (launchCold). */
+const REFILL_FIRST_MS = 2_000;
 /** A pooled member waiting longer than this is replaced by a fresh one. */
 const POOL_MAX_IDLE_MS = 5 * 60_000;
 
@@ -44,6 +47,7 @@ export class SandboxRunner {
   private readonly refillFailures: RepeatedFailure;
   /** Launches given up on (deadline, cancellation): what they make is removed once it exists. */
   private readonly abandoned = new Set<Promise<void>>();
+  private readonly lowPriorityTurns = new Turns();
   private pool: SandboxPool | null = null;
   private closed = false;
   /** The uid each launched container holds until it is removed. */
@@ -89,18 +93,31 @@ export class SandboxRunner {
     return this.pool;
   }
 
-  async run(input: RunInput, { requestId, signal, priority = 'normal' }: RunOptions = {}): Promise<RunResult> {
+  async run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
     const refusal = refuseCode(input.code, this.settings.maxCodeBytes);
     if (refusal) return sandboxError(refusal);
-    if (signal?.aborted) return cancelledBeforeRun();
+    if (options.signal?.aborted) return cancelledBeforeRun();
+    if (options.priority !== 'low') return this.runNow(input, options);
+    // Low-priority runs (their users' last runs used up a quota: bombs, most likely) take turns:
+    // three users' bombs back to back keep one sandbox busy, not three, and the engine's time for
+    // creating and removing containers goes to everyone else's.
+    const endTurn = await this.lowPriorityTurns.take(options.signal);
+    if (!endTurn) return cancelledBeforeRun();
+    try {
+      return await this.runNow(input, options);
+    } finally {
+      endTurn();
+    }
+  }
 
+  private async runNow(input: RunInput, { requestId, signal, priority = 'normal' }: RunOptions): Promise<RunResult> {
     // A pre-started member when one is ready; otherwise a cold start, never a wait for a refill.
     const warm = priority === 'normal' ? this.pool?.take() : null;
     // A cold start carries the request id as a label. A pooled member was created before the
     // request existed, and labels can't be added to a container after it was created: this line
     // ties the two together instead.
     if (warm) this.log.debug({ request: requestId, container: warm.container.id }, 'a pre-started sandbox takes the run');
-    const launching = warm ? Promise.resolve(warm) : this.launchWithin(0, requestId, priority);
+    const launching = warm ? Promise.resolve(warm) : this.launchCold(requestId, priority, signal);
     const abort = whenAborted(signal);
     let sandbox: LaunchedSandbox | null;
     try {
@@ -150,6 +167,17 @@ export class SandboxRunner {
   /** No more removal retries: shutdown gave up on the engine, and the reaper will finish the job. */
   abandonRemovals(): void {
     this.remover.abandon();
+  }
+
+  /**
+   * A sandbox for this run alone. A low-priority run (its user's last run used up a quota: a bomb,
+   * most likely) lets the pool's refill go first, for a moment: both would compete for the engine,
+   * and the refill is what everyone else's next run needs.
+   */
+  private async launchCold(requestId: string | undefined, priority: RunPriority, signal?: AbortSignal): Promise<LaunchedSandbox> {
+    if (priority === 'low') await this.pool?.refilled(REFILL_FIRST_MS);
+    if (signal?.aborted) throw new Error('cancelled before its sandbox was created');
+    return this.launchWithin(0, requestId, priority);
   }
 
   /** Creates and starts a sandbox, or gives up after the launch timeout. */

@@ -107,6 +107,27 @@ describe('SandboxPool bookkeeping', () => {
     await pool.close();
   });
 
+  it('refilled() resolves when no launch is in flight, or after its wait at most', async () => {
+    const releases: (() => void)[] = [];
+    const pool = new SandboxPool(() => new Promise((resolve) => releases.push(() => resolve(fakeMember()))), discard, {
+      size: 1,
+      maxIdleMs: 60_000,
+    });
+    let settled = false;
+    const waiting = pool.refilled(60_000).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false); // the one launch is still in flight
+    releases.shift()!();
+    await waiting;
+    expect(pool.take()).not.toBeNull(); // taking the member starts a launch again…
+    const started = Date.now();
+    await pool.refilled(50); // …which never ends here: the wait gives up
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    const closed = pool.close();
+    releases.shift()!();
+    await closed;
+  });
+
   it('close() also removes members still being launched', async () => {
     let release!: () => void;
     const member = fakeMember();

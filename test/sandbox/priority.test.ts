@@ -26,3 +26,23 @@ describe('a low-priority run', () => {
     expect((await docker.getContainer(member!).inspect()).HostConfig.CpuShares).toBe(NORMAL_CPU_SHARES);
   });
 });
+
+describe('low-priority runs', () => {
+  const runner = makeRunner('runc', {}, { poolSize: 0 });
+
+  afterAll(async () => {
+    await runner.close();
+    expect(await leftovers(runner)).toEqual([]);
+  });
+
+  it('take turns: two started together run one after the other', async () => {
+    const code = 'import time\nprint(time.time())\ntime.sleep(1)\nprint(time.time())';
+    const results = await Promise.all([runner.run({ code }, { priority: 'low' }), runner.run({ code }, { priority: 'low' })]);
+    const spans = results.map((result) => {
+      expect(result.status).toBe('ok');
+      return result.stdout.trim().split('\n').map(Number) as [number, number];
+    });
+    spans.sort((a, b) => a[0] - b[0]);
+    expect(spans[1]![0]).toBeGreaterThanOrEqual(spans[0]![1]); // the second began after the first ended
+  });
+});
