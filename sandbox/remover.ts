@@ -13,6 +13,8 @@ const MAX_DELAY_MS = 30_000;
  */
 export class Remover {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Retries waiting for their turn or running. */
+  private readonly retrying = new Set<Promise<void>>();
   /** Containers not yet removed (first attempt or retries), with what to log if it never is. */
   private readonly unremoved = new Map<string, object>();
   private abandoned = false;
@@ -32,9 +34,15 @@ export class Remover {
     return this.track(this.attempt(container, 0));
   }
 
-  /** Resolves once no first attempt is in flight. */
+  /**
+   * Resolves once every container handed over is removed, retries included (or given up on, or
+   * abandoned). A stop waits here under its own deadline: a removal that failed once under a busy
+   * engine is retried rather than left behind.
+   */
   async drain(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    while ((this.inFlight.size || this.retrying.size) && !this.abandoned) {
+      await Promise.allSettled([...this.inFlight, ...this.retrying]);
+    }
   }
 
   /** Ids of the containers still waiting to be removed. */
@@ -61,7 +69,9 @@ export class Remover {
         return this.onGiveUp(container.id, error, details);
       }
       const delayMs = Math.min(MAX_DELAY_MS, 500 * 2 ** (failures + 1));
-      setTimeout(() => void this.attempt(container, failures + 1), delayMs).unref();
+      const retry = new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref()).then(() => this.attempt(container, failures + 1));
+      this.retrying.add(retry);
+      void retry.finally(() => this.retrying.delete(retry));
     }
   }
 

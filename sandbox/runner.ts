@@ -146,7 +146,7 @@ export class SandboxRunner {
     }
   }
 
-  /** Resolves once every container this runner made has been removed (or handed to retries). */
+  /** Resolves once every container this runner made has been removed (retries included), or given up on. */
   async drain(): Promise<void> {
     while (this.abandoned.size) await Promise.allSettled([...this.abandoned]);
     await this.remover.drain();
