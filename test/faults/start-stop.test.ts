@@ -82,7 +82,8 @@ describe('sandpiper start, as a process', () => {
     const seconds = (exit.atMs - signalledAt) / 1000;
     expect(exit.signal).toBeNull();
     expect(seconds).toBeLessThan(TIMEOUT_S + 10);
-    expect(await containersOf(bot.child.pid!)).toEqual([]);
+    const left = await containersOf(bot.child.pid!);
+    expect({ code: exit.code, left }, bot.stderr()).toEqual({ code: 0, left: [] });
   }, 90_000);
 
   it('a Discord that cannot be reached: the start fails naming Discord (not Docker), exits 1, leaves no container', async () => {

@@ -127,7 +127,8 @@ describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
     // test/security/corpus/processes.ts).
     const contained = runtime === 'runc' ? ['timeout', 'memory'] : ['timeout', 'memory', 'error'];
     expect(contained).toContain(result.status);
-    expect(result.durationMs).toBeLessThan(2000 + 3000);
+    // Killing a gVisor sandbox full of processes takes seconds on a busy host (6.3 s seen in CI).
+    expect(result.durationMs).toBeLessThan(2000 + 10_000);
     const after = await runner.run({ code: 'print("fine")' });
     expect(after).toMatchObject({ status: 'ok', output: 'fine\n' });
   });
