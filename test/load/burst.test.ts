@@ -6,9 +6,12 @@ import type { Reply } from '../../src/reply.js';
 import { runRequest } from '../../src/request.js';
 import { leftovers, makeRunner } from '../support/sandbox.js';
 
-/** Load with the real sandbox: the bot's default limits, a burst far beyond them. */
+/**
+ * Load with the real sandbox: the bot's default limits, a burst far beyond them. Only the wall
+ * clock is longer: a CI host running bombs in the next test file can stall a `print` past 5 s.
+ */
 describe('a burst of 50 users × 10 requests through the evaluator', () => {
-  const config = loadConfig({});
+  const config = loadConfig({ SANDBOX_TIMEOUT_S: '30' });
   const runner = makeRunner('runc', {}, { poolSize: config.sandbox.poolSize });
   const evaluator = makeEvaluator(runner, config);
 
@@ -38,7 +41,7 @@ describe('a burst of 50 users × 10 requests through the evaluator', () => {
     const notices = replies.filter((reply) => reply.kind === 'notice');
     expect(results.length + notices.length).toBe(500);
     // Admitted runs all succeed; everything else got a limiter notice with a retry hint.
-    expect(results.every((reply) => reply.status === 'ok')).toBe(true);
+    expect(results.filter((reply) => reply.status !== 'ok').map((reply) => `${reply.status}: ${reply.text}`)).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(config.limiter.concurrency);
     expect(notices.length).toBeGreaterThan(250);
     expect(notices.every((reply) => /(Slow down|busy).*Try again in \d+ s/.test(reply.text))).toBe(true);
