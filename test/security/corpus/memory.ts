@@ -1,14 +1,20 @@
 import { expect } from 'vitest';
 import { expectMemory, py, STILL_WORKS, type AttackClass } from './attack.js';
 
+/**
+ * Long enough for every bomb to reach the memory limit on a busy CI host (a 1 GiB shared memory
+ * segment touched page by page once took over 5 s to get there).
+ */
+const UNTIL_OOM = { timeoutS: 15 };
 /** A tmpfs bigger than the memory limit, to show that tmpfs pages are charged to the sandbox. */
-const TMPFS_OVER_MEMORY = { memoryMb: 48, tmpfsMb: 96 };
+const TMPFS_OVER_MEMORY = { ...UNTIL_OOM, memoryMb: 48, tmpfsMb: 96 };
 
 export const memoryBombs: AttackClass = {
   name: 'memory bombs',
   attacks: [
     {
       name: 'a list of 1 MB strings growing forever → memory',
+      limits: UNTIL_OOM,
       code: py`
         hoard = []
         while True:
@@ -19,6 +25,7 @@ export const memoryBombs: AttackClass = {
     },
     {
       name: 'a bytearray extended by 1 MiB at a time → memory',
+      limits: UNTIL_OOM,
       code: py`
         buffer = bytearray()
         while True:
@@ -28,6 +35,7 @@ export const memoryBombs: AttackClass = {
     },
     {
       name: 'numpy.ones of 1 GiB → memory, nothing printed after it',
+      limits: UNTIL_OOM,
       code: py`
         import numpy as np
         a = np.ones(2**30, dtype=np.uint8)
@@ -38,6 +46,7 @@ export const memoryBombs: AttackClass = {
     },
     {
       name: 'numpy.empty of 32 TiB, then filled',
+      limits: UNTIL_OOM,
       code: py`
         import numpy as np
         a = np.empty(2**45, dtype=np.uint8)
@@ -80,6 +89,7 @@ export const memoryBombs: AttackClass = {
     },
     {
       name: 'a 1 GiB System V shared memory segment, touched → memory',
+      limits: UNTIL_OOM,
       code: py`
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -93,6 +103,7 @@ export const memoryBombs: AttackClass = {
     },
     {
       name: 'anonymous mmap of 1 GiB, touched page by page → memory',
+      limits: UNTIL_OOM,
       code: py`
         import mmap
         m = mmap.mmap(-1, 1 << 30)
@@ -106,7 +117,7 @@ export const memoryBombs: AttackClass = {
       // Empty directories take no tmpfs blocks, so the size cap doesn't stop them; their inodes
       // and dentries are kernel memory charged to the sandbox's cgroup (the Sentry's, on gVisor).
       name: 'an inode flood of empty directories in /tmp → memory',
-      limits: { timeoutS: 15 },
+      limits: UNTIL_OOM,
       code: py`
         import os
         n = 0
