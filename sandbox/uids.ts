@@ -11,8 +11,8 @@ import { randomInt } from 'node:crypto';
  * below 600100000, systemd-nspawn picks from 524288–1879048191 and systemd leaves
  * 1879048192–2147483647 unused; Docker refuses ids from 2^31 on.
  */
-export const SANDBOX_UID_FIRST = 0x7000_0000;
-export const SANDBOX_UID_COUNT = 0x1_0000;
+export const FIRST_SANDBOX_UID = 0x7000_0000;
+export const RESERVED_UID_COUNT = 0x1_0000;
 
 /**
  * Hands out uids of a range, one per container, and takes each back only once that container is
@@ -55,4 +55,4 @@ export class UidRange {
 }
 
 /** The uids of this process's sandboxes: every runner draws from the one range. */
-export const sandboxUids = new UidRange(SANDBOX_UID_FIRST, SANDBOX_UID_COUNT);
+export const sandboxUids = new UidRange(FIRST_SANDBOX_UID, RESERVED_UID_COUNT);

@@ -4,16 +4,16 @@
  *
  * A near miss under one of Sandpiper's own prefixes is an error: the operator meant a setting, and
  * running on the default instead could loosen a limit. LOG_ is shared with too many other programs
- * (LOG_FORMAT, LOG_DIR…) to refuse to start over it, and a name close to no setting is as likely
- * another program's (SLACK_WEBHOOK_URL): those only get a warning.
+ * (their log format, their log directory…) to refuse to start over it, and a name close to no
+ * setting is as likely another program's (a Slack webhook's URL): those only get a warning.
  */
 
 const OWN_PREFIXES = ['SANDBOX_', 'DISCORD_', 'SLACK_', 'LIMIT_'];
 const SHARED_PREFIXES = ['LOG_'];
 /**
  * Edits (insert, delete, substitute, swap two neighbours) a name may be off by and still match:
- * one per three characters after the prefix, at most two, so SANDBOX_ID is not taken for
- * SANDBOX_PIDS.
+ * one per three characters after the prefix, at most two, so a two-letter name after SANDBOX_
+ * is not taken for SANDBOX_PIDS.
  */
 const maxEdits = (name: string) => Math.min(2, Math.floor(name.slice(name.indexOf('_') + 1).length / 3));
 

@@ -36,7 +36,7 @@ const idList = z
   .string()
   .default('')
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean));
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const EnvSchema = z.object({
   SANDBOX_IMAGE: z.string().trim().optional(),
@@ -70,7 +70,7 @@ const EnvSchema = z.object({
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
   SLACK_RUN_REACTION: z.string().trim().min(1).default('arrow_forward'),
   SLACK_EDIT_WINDOW_S: whole('a whole number of seconds', 0, 86_400).default(600),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  LOG_LEVEL: z.enum(LEVEL_NAMES, { error: `expected one of ${LEVEL_NAMES.join(', ')}` }).optional(),
 });
 
 export type LogLevel = NonNullable<z.infer<typeof EnvSchema>['LOG_LEVEL']>;

@@ -6,7 +6,7 @@ import { missingImage } from '../../sandbox/docker-errors.js';
 import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { effectivePids, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
 import { OCI_SECCOMP, RUNSC_FLAGS } from '../../sandbox/runsc.js';
-import { SANDBOX_UID_COUNT, SANDBOX_UID_FIRST } from '../../sandbox/uids.js';
+import { RESERVED_UID_COUNT, FIRST_SANDBOX_UID } from '../../sandbox/uids.js';
 import { DOCKER_HOST_FORMS, malformedDockerHost, unreachableDockerHostFix } from './docker-host.js';
 import type { CommandHelp } from './usage.js';
 
@@ -110,7 +110,7 @@ async function checkRun(sandbox: Sandbox): Promise<Check> {
     return { ok: false, what: 'a trivial run fails', fix: why };
   }
   const [uid, interfaces, seccomp] = result.stdout.trim().split(' ').map(Number) as [number, number, number];
-  const ownUid = uid >= SANDBOX_UID_FIRST && uid < SANDBOX_UID_FIRST + SANDBOX_UID_COUNT;
+  const ownUid = uid >= FIRST_SANDBOX_UID && uid < FIRST_SANDBOX_UID + RESERVED_UID_COUNT;
   // PR_GET_SECCOMP answers 2 under a seccomp filter.
   if (!ownUid || interfaces !== 1 || seccomp !== 2) {
     return {

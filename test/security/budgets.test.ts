@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_UID_COUNT, SANDBOX_UID_FIRST } from '../../sandbox/uids.js';
+import { RESERVED_UID_COUNT, FIRST_SANDBOX_UID } from '../../sandbox/uids.js';
 import { leftovers, makeRunner, RUNTIMES } from '../support/sandbox.js';
 import { py } from './corpus/attack.js';
 
@@ -133,7 +133,7 @@ describe.each(RUNTIMES)('kernel budgets are per sandbox on %s', (runtime) => {
     expect(probes.failures).toEqual([]);
     // Each ran as a uid of its own from the sandboxes' range.
     const uids = [Number(uidLine?.replace('uid ', '')), probes.uid];
-    for (const uid of uids) expect(uid - SANDBOX_UID_FIRST).toSatisfy((offset: number) => offset >= 0 && offset < SANDBOX_UID_COUNT);
+    for (const uid of uids) expect(uid - FIRST_SANDBOX_UID).toSatisfy((offset: number) => offset >= 0 && offset < RESERVED_UID_COUNT);
     expect(uids[0]).not.toBe(uids[1]);
   });
 });

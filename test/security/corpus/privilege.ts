@@ -1,4 +1,4 @@
-import { SANDBOX_UID_COUNT, SANDBOX_UID_FIRST } from '../../../sandbox/uids.js';
+import { RESERVED_UID_COUNT, FIRST_SANDBOX_UID } from '../../../sandbox/uids.js';
 import { expectOk, lines, onRuntime, PROBES, py, type AttackClass } from './attack.js';
 
 /** /proc/self/status as a dict (gVisor's has fewer fields than Linux's). */
@@ -43,7 +43,7 @@ export const privilege: AttackClass = {
       name: 'becoming root: setuid, setgid, setresuid, setgroups',
       code: PROBES + py`
         ids = [os.getuid(), os.geteuid(), os.getgid(), os.getegid(), *os.getgroups()]
-        own = len(set(ids)) == 1 and ${SANDBOX_UID_FIRST} <= ids[0] < ${SANDBOX_UID_FIRST + SANDBOX_UID_COUNT}
+        own = len(set(ids)) == 1 and ${FIRST_SANDBOX_UID} <= ids[0] < ${FIRST_SANDBOX_UID + RESERVED_UID_COUNT}
         print("uid, gid and groups:", "the sandbox's own" if own else ids)
         attempt("setuid(0)", lambda: os.setuid(0))
         attempt("seteuid(0)", lambda: os.seteuid(0))
