@@ -28,18 +28,33 @@ export interface LaunchedSandbox {
   readonly launchedAt: number;
   readonly stream: Socket;
   readonly streamEnded: Promise<void>;
+  /** The engine's answer to the exit wait, still streaming until the exit (closed by destroy()). */
+  readonly exitWait: IncomingMessage;
   readonly collector: OutputCollector;
   /** Called once if the output reaches the cap; execute() installs the real handler. */
   onCapped: () => void;
 }
 
-export interface Execution {
-  /**
-   * Why we killed it, if we did. `protocol`: output after the end-of-run marker (from a process the
-   * program left running, or a forged marker), or a malformed marker.
-   */
-  cause: 'timeout' | 'output_limit' | 'protocol' | 'cancelled' | null;
-  /** Null only for a cancelled run: its result doesn't wait for Docker to report the exit. */
+/**
+ * Why we killed a run. `protocol`: output after the end-of-run marker (from a process the program
+ * left running, or a forged marker), or a malformed marker.
+ */
+export type KillCause = 'timeout' | 'output_limit' | 'protocol' | 'cancelled';
+
+/** How a run ended: by itself, with its exit code, or killed by us, for a reason. */
+export type Execution = Ended | Killed;
+
+interface Ended {
+  cause: null;
+  exitCode: number;
+  oomKilled: boolean;
+  captured: CapturedOutput;
+  durationMs: number;
+}
+
+interface Killed {
+  cause: KillCause;
+  /** Null when we didn't get it: a cancelled run doesn't wait for it, and an engine may be slow to report a kill it accepted. */
   exitCode: number | null;
   oomKilled: boolean;
   captured: CapturedOutput;
@@ -72,7 +87,7 @@ export async function launch(
       stream.once('close', resolve);
     });
     let alive = true;
-    const { exit } = await registerExitWait(docker, container.id);
+    const { exit, exitWait } = await registerExitWait(docker, container.id);
     const exited = exit.finally(() => (alive = false));
     exited.catch(() => {}); // observed later by execute(); an idle pooled member may never be
     streamEnded.then(() => (alive = false));
@@ -84,6 +99,7 @@ export async function launch(
       launchedAt: Date.now(),
       stream,
       streamEnded,
+      exitWait,
       collector: new OutputCollector(outputCapBytes, () => sandbox.onCapped()),
       onCapped: () => {},
     };
@@ -101,7 +117,7 @@ export async function launch(
  * headers as soon as the waiter is registered, so awaiting them before `start` guarantees the exit
  * can't slip past us (dockerode's own wait() only resolves at exit, hiding that moment).
  */
-function registerExitWait(docker: Docker, id: string): Promise<{ exit: Promise<number> }> {
+function registerExitWait(docker: Docker, id: string): Promise<{ exit: Promise<number>; exitWait: IncomingMessage }> {
   return new Promise((registered, failed) => {
     docker.modem.dial(
       {
@@ -113,7 +129,8 @@ function registerExitWait(docker: Docker, id: string): Promise<{ exit: Promise<n
       },
       (error: Error | null, response: unknown) => {
         if (error) return failed(error);
-        registered({ exit: readExitCode(response as IncomingMessage) });
+        const exitWait = response as IncomingMessage;
+        registered({ exit: readExitCode(exitWait), exitWait });
       },
     );
   });
@@ -147,12 +164,16 @@ export async function execute(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<Execution> {
-  let cause: Execution['cause'] = null;
-  const stop = (why: NonNullable<Execution['cause']>) => {
+  let cause: KillCause | null = null;
+  // Settles true once the engine has accepted our SIGKILL, false if it refused or never answered.
+  let killAccepted: Promise<boolean> | null = null;
+  const stop = (why: KillCause) => {
     if (cause) return;
     cause = why;
-    // If the kill fails, Docker is gone too: the exit deadline below turns that into an error.
-    killContainer(sandbox.container).catch(() => {});
+    killAccepted = killContainer(sandbox.container).then(
+      () => true,
+      () => false,
+    );
   };
   sandbox.onCapped = () => stop('output_limit');
 
@@ -175,6 +196,14 @@ export async function execute(
       timeoutMs + EXIT_REPORT_GRACE_MS,
       'Docker did not report the end of the run',
     );
+  } catch (error) {
+    // We killed it and the engine took the kill, but the exit is slow to be reported (a gVisor
+    // sandbox full of processes can take many seconds to die on a busy host): why we killed it is
+    // the answer, and the removal that follows finishes the job. A refused or unanswered kill
+    // means the engine itself is in trouble, and that is the answer instead.
+    const killed = killAccepted as Promise<boolean> | null;
+    if (!cause || !killed || !(await killed)) throw error;
+    return { cause, exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs: performance.now() - startedAt };
   } finally {
     clearTimeout(wallClock);
     abort.release();
@@ -251,8 +280,9 @@ async function killContainer(container: Docker.Container): Promise<void> {
   }
 }
 
-/** Tears down a launched sandbox: our end of the stream, then the container itself. */
+/** Tears down a launched sandbox: our end of its connections, then the container itself. */
 export function destroy(sandbox: LaunchedSandbox, remover: Remover, details: object = {}): Promise<void> {
   sandbox.stream.destroy();
+  sandbox.exitWait.destroy();
   return remover.remove(sandbox.container, details);
 }

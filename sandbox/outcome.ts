@@ -1,5 +1,5 @@
-import type { Execution } from './lifecycle.js';
-import type { RunResult } from './result.js';
+import type { Execution, KillCause } from './lifecycle.js';
+import type { RunResult, RunStatus } from './result.js';
 
 /**
  * Linux signal numbers and the names Python's `signal` module gives them. The container runs Linux
@@ -23,10 +23,19 @@ export function signalFromExitCode(exitCode: number): string | null {
   return SIGNAL_NAMES[exitCode - 128] ?? null;
 }
 
+/** What a run we killed reads as: the reason we had wins over what the kill itself looks like. */
+const KILLED_STATUS: Record<KillCause, RunStatus> = {
+  cancelled: 'cancelled',
+  output_limit: 'output_limit',
+  timeout: 'timeout',
+  // Output after the end-of-run marker, or a malformed one: the exit code it carried can't be trusted.
+  protocol: 'killed',
+};
+
 /** Turns how a run ended into its one RunResult. Pure: everything it needs is in the Execution. */
 export function toRunResult(execution: Execution): RunResult {
-  const { cause, exitCode, oomKilled, captured, durationMs } = execution;
-  const result = (status: RunResult['status'], code: number | null, endedBy: string | null): RunResult => ({
+  const { captured, durationMs } = execution;
+  const result = (status: RunStatus, code: number | null, endedBy: string | null): RunResult => ({
     status,
     exitCode: code,
     signal: endedBy,
@@ -37,16 +46,11 @@ export function toRunResult(execution: Execution): RunResult {
     durationMs: Math.round(durationMs),
     files: [],
   });
-  // We killed it: the reason we had wins over what the kill itself looks like. Only a cancelled
-  // run has no exit code (we stopped waiting for it).
-  if (cause === 'cancelled' || exitCode === null) return result('cancelled', null, 'SIGKILL');
-  if (cause === 'output_limit' || captured.capped) {
-    return result('output_limit', null, 'SIGKILL');
-  }
-  if (cause === 'timeout') return result('timeout', null, 'SIGKILL');
-  // Output after the end-of-run marker, or a malformed one: the exit code it carried can't be
-  // trusted, and we killed the container.
-  if (cause === 'protocol') return result('killed', null, 'SIGKILL');
+  if (execution.cause === 'cancelled') return result('cancelled', null, 'SIGKILL');
+  // Output that reached the cap counts even if the kill lost the race with the exit.
+  if (captured.capped) return result('output_limit', null, 'SIGKILL');
+  if (execution.cause) return result(KILLED_STATUS[execution.cause], null, 'SIGKILL');
+  const { exitCode, oomKilled } = execution;
   const signal = signalFromExitCode(exitCode);
   // A child may be OOM-killed while the program recovers and exits 0: that run is fine.
   if (oomKilled && exitCode !== 0) {

@@ -8,7 +8,7 @@ import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { currentInstance } from '../../sandbox/labels.js';
 import { reapOrphans } from '../../sandbox/reaper.js';
 import { DockerProxy } from '../support/docker-proxy.js';
-import { docker, eventually, leftovers, makeSandbox, RecordingLog } from '../support/sandbox.js';
+import { docker, eventually, leftovers, makeRunner, makeSandbox, RecordingLog } from '../support/sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandpiper-hung-'));
 const proxies: DockerProxy[] = [];
@@ -84,6 +84,26 @@ describe('a Docker engine that accepts connections and never answers', () => {
       await eventually('every connection to the hung engine to be closed', () => proxy.openConnections === 0, 2000);
     } finally {
       await Promise.all((await leftovers(sandbox)).map((id) => docker.getContainer(id).remove({ force: true }).catch(() => {})));
+    }
+  }, 60_000);
+});
+
+describe('a Docker engine that takes the kill but is slow to report the exit', () => {
+  // Seen under gVisor on a busy host: a sandbox full of processes took many seconds to die after
+  // the SIGKILL for its timeout, longer than we wait for Docker to report an exit.
+  it('the run still reads as the timeout it was, and nothing of it is left behind', async () => {
+    const proxy = await relay('slow-exit');
+    const runner = makeRunner('runc', { timeoutS: 1 }, {}, new Docker({ socketPath: proxy.path }));
+    try {
+      proxy.holdExitReports();
+      const result = await runner.run({ code: 'print("looping", flush=True)\nwhile True:\n    pass' });
+      expect(result).toMatchObject({ status: 'timeout', signal: 'SIGKILL', output: 'looping\n' });
+      await runner.close();
+      expect(await leftovers(runner)).toEqual([]);
+      // We close the exit wait ourselves rather than leave it to an engine that may never answer.
+      await eventually('the exit wait to be closed', () => proxy.openExitWaits === 0, 2000);
+    } finally {
+      await Promise.all((await leftovers(runner)).map((id) => docker.getContainer(id).remove({ force: true }).catch(() => {})));
     }
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import type { Execution } from '../../sandbox/lifecycle.js';
 const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, capped: false };
 
 function run(overrides: Partial<Execution>) {
-  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides });
+  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides } as Execution);
 }
 
 describe('toRunResult', () => {
@@ -14,6 +14,7 @@ describe('toRunResult', () => {
     [{ exitCode: 1 }, 'error', 1, null],
     [{ exitCode: 3 }, 'error', 3, null],
     [{ exitCode: 137, cause: 'timeout' as const }, 'timeout', null, 'SIGKILL'],
+    [{ exitCode: null, cause: 'timeout' as const }, 'timeout', null, 'SIGKILL'], // killed; the exit never reported
     [{ exitCode: 137, cause: 'output_limit' as const }, 'output_limit', null, 'SIGKILL'],
     [{ exitCode: 137, oomKilled: true }, 'memory', null, 'SIGKILL'],
     [{ exitCode: 0, oomKilled: true }, 'ok', 0, null], // a child was OOM-killed; the program coped

@@ -4,12 +4,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 /**
  * A Unix-socket relay in front of the real Docker socket. From the bot's side, `kill()` is what a
  * dying dockerd looks like (every connection reset, the socket refusing new ones), `hang()` is a
- * wedged one (connections accepted, nothing ever answered) and `restore()` is dockerd coming back,
- * without disturbing the real engine other tests are using.
+ * wedged one (connections accepted, nothing ever answered), `holdExitReports()` a slow one and
+ * `restore()` is dockerd coming back, without disturbing the real engine other tests are using.
  */
 export class DockerProxy {
   private server: Server | null = null;
   private hung = false;
+  private exitReportsHeld = false;
+  private readonly exitWaits = new Set<Socket>();
   private readonly sockets = new Set<Socket>();
   private readonly relays = new Set<[Socket, Socket]>();
   private readonly clients = new Set<Socket>();
@@ -33,7 +35,8 @@ export class DockerProxy {
       const relay: [Socket, Socket] = [client, upstream];
       this.relays.add(relay);
       client.on('close', () => this.relays.delete(relay));
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      this.relayAnswers(client, upstream);
     });
     await new Promise<void>((resolve) => this.server!.listen(this.path, resolve));
   }
@@ -43,9 +46,50 @@ export class DockerProxy {
     this.hung = true;
     for (const [client, upstream] of this.relays) {
       client.unpipe(upstream);
-      upstream.unpipe(client);
       client.resume(); // what the client sends is read and dropped
     }
+  }
+
+  /**
+   * From now on exit waits are answered up to their headers (the waiter is registered) but never
+   * report the exit; every other call is relayed as usual: an engine that takes a kill and is slow
+   * to report the exit.
+   */
+  holdExitReports(): void {
+    this.exitReportsHeld = true;
+  }
+
+  /** Relays the engine's answers to the client, minus what hang() and holdExitReports() withhold. */
+  private relayAnswers(client: Socket, upstream: Socket): void {
+    let exitWait = false;
+    let headersPassed = false;
+    client.once('data', (chunk: Buffer) => {
+      exitWait = /^POST \S*\/containers\/[^/\s]+\/wait/.test(chunk.toString('latin1'));
+      if (!exitWait || client.destroyed) return;
+      this.exitWaits.add(client);
+      // The client's end is enough (half-open: the engine's side stays open until it answers).
+      client.on('end', () => this.exitWaits.delete(client));
+      client.on('close', () => this.exitWaits.delete(client));
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (this.hung) return;
+      if (exitWait && this.exitReportsHeld) {
+        if (headersPassed) return;
+        const end = chunk.indexOf('\r\n\r\n');
+        if (end === -1) return void client.write(chunk);
+        headersPassed = true;
+        return void client.write(chunk.subarray(0, end + 4));
+      }
+      client.write(chunk);
+    });
+    upstream.on('end', () => {
+      if (!this.hung && !(exitWait && this.exitReportsHeld)) client.end();
+    });
+  }
+
+  /** Exit waits the client hasn't closed (or half-closed). */
+  get openExitWaits(): number {
+    return this.exitWaits.size;
   }
 
   /**
@@ -68,6 +112,7 @@ export class DockerProxy {
   /** Docker is back: new connections are relayed again (after `kill()` the socket reappears). */
   async restore(): Promise<void> {
     this.hung = false;
+    this.exitReportsHeld = false;
     if (!this.server) await this.start();
   }
 
