@@ -66,9 +66,9 @@ export interface SpecInput {
 
 /**
  * The one place that decides how a sandbox container is configured. Every hardening choice has
- * its reason beside it (docs/architecture.md §4 lists the attack each one stops). Deliberately never set: Binds/Volumes (above all the Docker
- * socket), Devices, CapAdd, host namespaces, Privileged, ReadonlyPaths (setting it replaces
- * Docker's defaults).
+ * its reason beside it (docs/architecture.md §4 lists the attack each one stops). Deliberately
+ * never set: Binds/Volumes (above all the Docker socket), Devices, CapAdd, host namespaces,
+ * Privileged, ReadonlyPaths (setting it replaces Docker's defaults).
  */
 export function buildContainerSpec({ image, runtime, limits, labels, uid, priority = 'normal' }: SpecInput): ContainerCreateOptions {
   const memoryBytes = limits.memoryMb * MIB;

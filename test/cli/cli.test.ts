@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../sandbox/result.js';
 import { BIN, run, runCli } from '../support/cli.js';
+import { KILL_ALLOWANCE_MS } from '../support/sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandpiper-cli-'));
 function file(name: string, code: string): string {
@@ -40,7 +41,7 @@ describe('sandpiper eval', () => {
     const run = await runCli(['eval', '--json'], { stdin: 'while True: pass', env: { SANDBOX_TIMEOUT_S: '1' } });
     const result = JSON.parse(run.stdout) as RunResult;
     expect(result.status).toBe('timeout');
-    expect(result.durationMs).toBeLessThan(2500);
+    expect(result.durationMs).toBeLessThan(1000 + KILL_ALLOWANCE_MS);
   });
 
   it('refuses bad usage with exit code 2', async () => {

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, effectivePids } from '../../sandbox/limits.js';
 import { sandboxUids } from '../../sandbox/uids.js';
-import { leftovers, makeRunner, poolFor, RUNTIME_MODES } from '../support/sandbox.js';
+import { KILL_ALLOWANCE_MS, leftovers, makeRunner, poolFor, RUNTIME_MODES } from '../support/sandbox.js';
 
 /**
  * Runs on the real Docker engine, on both runtimes, cold and pooled: the promises of docs/architecture.md §3,
  * and the same RunResults whichever way the container was started.
  */
-/**
- * How long after its timeout a killed run may take to end. A kill takes well under a second on an
- * idle host, but seconds for a gVisor sandbox full of processes on a busy one (over 4 s in CI);
- * past 5 s the runner stops waiting for the engine to report the exit.
- */
-const KILL_ALLOWANCE_MS = 5_000 + 1_000;
-
 describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
   // A generous wall clock: under gVisor on a busy machine, importing numpy and sympy or forking
   // until the memory limit takes seconds.

@@ -24,6 +24,13 @@ export function poolFor(mode: Mode): Partial<RunnerSettings> {
 
 export const docker = new Docker();
 
+/**
+ * How long after its timeout a killed run may take to end. A kill takes well under a second on an
+ * idle host, but seconds for a gVisor sandbox full of processes on a busy one (over 4 s in CI);
+ * past 5 s the runner stops waiting for the engine to report the exit.
+ */
+export const KILL_ALLOWANCE_MS = 5_000 + 1_000;
+
 export function settingsFor(
   runtime: SandboxRuntime,
   limits: Partial<SandboxLimits> = {},

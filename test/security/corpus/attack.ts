@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { SandboxLimits, SandboxRuntime } from '../../../sandbox/limits.js';
 import type { RunResult } from '../../../sandbox/result.js';
+import { KILL_ALLOWANCE_MS } from '../../support/sandbox.js';
 
 /** What an expectation may depend on: the runtime it ran on, and the limits it ran under. */
 export interface AttackContext {
@@ -82,11 +83,11 @@ export function expectOk(result: RunResult, output?: string): void {
   if (output !== undefined) expect(result.output).toBe(output);
 }
 
-/** Killed by us at the wall clock: SIGKILL, near the limit (generous: the machine is shared). */
+/** Killed by us at the wall clock: SIGKILL, soon after the limit. */
 export function expectTimeout(result: RunResult, { limits }: AttackContext, output = ''): void {
   expect(result).toMatchObject({ status: 'timeout', exitCode: null, signal: 'SIGKILL', output });
   expect(result.durationMs).toBeGreaterThanOrEqual(limits.timeoutS * 1000 - 50);
-  expect(result.durationMs).toBeLessThan(limits.timeoutS * 1000 + 3000);
+  expect(result.durationMs).toBeLessThan(limits.timeoutS * 1000 + KILL_ALLOWANCE_MS);
 }
 
 /** Killed by the kernel's OOM killer (under gVisor the Sentry is, which ends the whole sandbox). */
