@@ -1,19 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { imageAsset } from './recipe.js';
 
+/** One line of packages.txt: a package the built-in image has besides the standard library. */
+export interface CuratedPackage {
+  /** The PyPI name: what pip installs, and what users are told. */
+  name: string;
+  /** Debian's package of it, for the offline build. */
+  debian: string;
+  /** The top-level module to import. */
+  module: string;
+}
+
 /**
- * The names in packages.txt's first column (the PyPI names), in order: what the built-in image
- * has installed besides the standard library. Blank lines and # comments are skipped.
+ * packages.txt's lines, in order: three columns (PyPI name, Debian package, module). Blank lines and
+ * # comments are skipped; a line without its three columns is a broken recipe, and says which.
  */
-export function packageNames(packagesTxt: string): string[] {
+export function parsePackages(packagesTxt: string): CuratedPackage[] {
   return packagesTxt
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => line.split(/\s+/, 1)[0] ?? line);
+    .map((line) => {
+      const [name, debian, module, extra] = line.split(/\s+/);
+      if (!name || !debian || !module || extra !== undefined) {
+        throw new Error(`packages.txt: "${line}" should be three columns: PyPI name, Debian package, module`);
+      }
+      return { name, debian, module };
+    });
 }
 
 /** The packages of the image built from this checkout's recipe (not of a custom SANDBOX_IMAGE). */
+export function curatedPackages(): CuratedPackage[] {
+  return parsePackages(readFileSync(imageAsset('packages.txt'), 'utf8'));
+}
+
+/** Their PyPI names, in order: what the built-in image has installed besides the standard library. */
 export function builtInPackages(): string[] {
-  return packageNames(readFileSync(imageAsset('packages.txt'), 'utf8'));
+  return curatedPackages().map((found) => found.name);
 }

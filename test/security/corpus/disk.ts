@@ -135,7 +135,8 @@ export const disk: AttackClass = {
     },
     {
       name: 'the only writable directories are /tmp and /dev/shm (and the IPC-private /dev/mqueue on runc)',
-      limits: { timeoutS: 20 },
+      // Walking the whole image takes seconds under gVisor on an idle host: it ends by itself.
+      limits: { timeoutS: 45 },
       code: py`
         import os
         writable = []
