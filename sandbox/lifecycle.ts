@@ -54,7 +54,10 @@ interface Ended {
 
 interface Killed {
   cause: KillCause;
-  /** Null when we didn't get it: a cancelled run doesn't wait for it, and an engine may be slow to report a kill it accepted. */
+  /**
+   * Null when we didn't get it: a cancelled run doesn't wait for it, and an engine may be slow to
+   * report a kill it accepted.
+   */
   exitCode: number | null;
   oomKilled: boolean;
   captured: CapturedOutput;
@@ -201,7 +204,7 @@ export async function execute(
     // sandbox full of processes can take many seconds to die on a busy host): why we killed it is
     // the answer, and the removal that follows finishes the job. A refused or unanswered kill
     // means the engine itself is in trouble, and that is the answer instead.
-    const killed = killAccepted as Promise<boolean> | null;
+    const killed = killAccepted as Promise<boolean> | null; // set in stop(), which TypeScript can't see
     if (!cause || !killed || !(await killed)) throw error;
     return { cause, exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs: performance.now() - startedAt };
   } finally {
