@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { withDeadline } from '../../sandbox/deadline.js';
 import type { DiscordConfig } from '../../src/config.js';
@@ -32,6 +33,7 @@ export async function connect(config: DiscordConfig, log: Logger, listen: (clien
 
 /** Disconnects within a deadline; never rejects (a stop must end whatever Discord does). */
 export async function disconnect(client: Client, log: Logger): Promise<void> {
+  keepGatewayErrorsHandled(client, log);
   await withDeadline(client.destroy(), DISCONNECT_MS, 'Discord did not disconnect in time').catch((error: unknown) =>
     log.warn(errorFields(error), 'could not disconnect from Discord cleanly'),
   );
@@ -81,4 +83,22 @@ function watch(client: Client, log: Logger): void {
     log.warn({ shard, ...errorFields(error) }, 'Discord gateway connection error');
   });
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'Discord client warning'));
+}
+
+interface GatewayInternals {
+  _ws?: { strategy?: { shards?: Map<number, { connection?: EventEmitter | null }> } } | null;
+}
+
+/**
+ * @discordjs/ws (1.2.3) removes the error handler of a gateway socket that is still connecting when
+ * the client is destroyed, without closing it: when that attempt then fails (Discord unreachable),
+ * the socket emits an 'error' nobody listens to and the process crashes mid-stop. A listener added
+ * here survives that removal. Reaches into the library's internals, so it does nothing if they change
+ * (test/faults/start-stop.test.ts would then fail).
+ */
+function keepGatewayErrorsHandled(client: Client, log: Logger): void {
+  const shards = (client.ws as unknown as GatewayInternals)._ws?.strategy?.shards;
+  for (const shard of shards?.values() ?? []) {
+    shard.connection?.on('error', (error: unknown) => log.debug(errorFields(error), 'abandoned gateway connection failed'));
+  }
 }

@@ -86,6 +86,23 @@ describe('sandpiper start, as a process', () => {
     expect({ code: exit.code, left }, bot.stderr()).toEqual({ code: 0, left: [] });
   }, 90_000);
 
+  it('SIGTERM while the gateway connection is being re-made: its later failure does not crash the stop', async () => {
+    const fake = await startFakeDiscord();
+    onTestFinished(() => fake.close());
+    const bot = startBot({ DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: fake.apiUrl });
+    await bot.waitForLog('connected to Discord');
+    fake.gateway.holdUpgrades();
+    fake.gateway.disconnect(); // discord.js reconnects, and that attempt hangs
+    await fake.waitFor(() => fake.gateway.heldUpgrades > 0 || undefined, 10_000, 'a reconnect attempt');
+
+    bot.child.kill('SIGTERM');
+    await bot.waitForLog('"msg":"stopped"');
+    fake.gateway.failHeldUpgrades(); // the attempt the stop abandoned fails now, before the process ends
+    const exit = await bot.exited;
+    expect({ code: exit.code, signal: exit.signal }, bot.stderr()).toEqual({ code: 0, signal: null });
+    expect(bot.stderr()).not.toContain('Unhandled');
+  }, 60_000);
+
   it('a Discord that cannot be reached: the start fails naming Discord (not Docker), exits 1, leaves no container', async () => {
     const port = await closedPort();
     const bot = startBot({ DISCORD_TOKEN: 'fake-token', DISCORD_API_URL: `http://127.0.0.1:${port}/api` });

@@ -51,6 +51,9 @@ export class FakeGateway {
   url = '';
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly live = new Set<Connection>();
+  /** Upgrade requests left unanswered while `holdUpgrades` is on: clients stay "connecting". */
+  private readonly held = new Set<Duplex>();
+  private holding = false;
 
   constructor(
     private readonly state: FakeState,
@@ -62,6 +65,12 @@ export class FakeGateway {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/gateway' && url.pathname !== '/gateway/') {
       socket.destroy();
+      return;
+    }
+    if (this.holding) {
+      this.held.add(socket);
+      socket.on('close', () => this.held.delete(socket));
+      this.activity.emit('activity');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, Object.fromEntries(url.searchParams)));
@@ -226,7 +235,23 @@ export class FakeGateway {
     }
   }
 
+  /** From now on, answer no connection attempt: a gateway that takes TCP connections but never says hello. */
+  holdUpgrades(): void {
+    this.holding = true;
+  }
+
+  /** Connection attempts held open right now. */
+  get heldUpgrades(): number {
+    return this.held.size;
+  }
+
+  /** Drop the held attempts without an answer: each client's connect fails ("socket hang up"). */
+  failHeldUpgrades(): void {
+    for (const socket of this.held) socket.destroy();
+  }
+
   close(): Promise<void> {
+    this.failHeldUpgrades();
     for (const conn of this.live) conn.socket.terminate();
     this.live.clear();
     return new Promise((resolve) => this.wss.close(() => resolve()));
