@@ -1,8 +1,12 @@
 # Runs inside the sandbox, under tini, as `python3 -u -c <this file> <program.py's source>`. It
-# forks the program's process (program.py) at once, then reads one framed request from stdin,
-# "<nonce> <code byte count, 10 digits>\n<code>", and hands the code over; whatever follows the code
-# on stdin is the program's own stdin (for input()). Once the program's process has exited, it
-# writes the end-of-run marker (sandbox/end-marker.ts) with the program's exit code.
+# forks the program's process (program.py) at once, then reads one framed request from stdin
+# (sandbox/request.ts): a header "<nonce> <metadata byte count, 10 digits>\n", the metadata as JSON
+# (the code, how to run it, the input files' names and sizes, the limits for collecting files), then
+# the input files' bytes. It writes the input files to the working directory and hands the rest to
+# the program; whatever follows on stdin is the program's own stdin (for input()). Once the
+# program's process has exited, it ends whatever the program left running, collects the files the
+# run left behind (sandbox/files.ts reads them), and writes the end-of-run marker
+# (sandbox/end-marker.ts).
 #
 # The nonce is why this is a process of its own: only here is it ever in memory, and the program,
 # although it runs as the same uid, can't read this process (it is not dumpable: no /proc/<pid>/mem,
@@ -23,39 +27,62 @@ if program == 0:
 os.close(code_out)
 signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
 
-import ctypes
+import ctypes, json, stat, time
 
 PR_SET_DUMPABLE = 4
 if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
     os.write(2, b"sandbox: could not protect the end-of-run marker; nothing was run\n")
     os._exit(70)
 
+# matplotlib's font cache, built into the image: linked where matplotlib looks for it (under
+# HOME=/tmp, which is empty at each start), so no run spends time rebuilding it.
+PREBUILT_CACHES = {"/opt/sandpiper/matplotlib": "/tmp/.cache/matplotlib"}
+for prebuilt, cache in PREBUILT_CACHES.items():
+    try:
+        names = os.listdir(prebuilt)
+    except OSError:
+        continue  # an image without one: matplotlib builds its cache as usual
+    os.makedirs(cache, exist_ok=True)
+    for name in names:
+        os.symlink(os.path.join(prebuilt, name), os.path.join(cache, name))
+
 
 def write_all(fd, data):
-    while data:
-        data = data[os.write(fd, data):]
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
-def read_exactly(count):
-    data = b""
+def read(fd, count):
+    """Up to `count` bytes from `fd`: fewer only at its end."""
+    data = bytearray()
     while len(data) < count:
-        chunk = os.read(0, count - len(data))
+        chunk = os.read(fd, min(count - len(data), 1 << 20))
         if not chunk:
             break
         data += chunk
-    return data
+    return bytes(data)
 
 
-# A header of fixed length (sandbox/request.ts), then exactly the code: not one byte of the
-# program's stdin may be taken from it.
+# A header of fixed length, then exactly the metadata and the files: not one byte of the program's
+# stdin may be taken from it.
 HEADER_BYTES = 28
-fields = read_exactly(HEADER_BYTES).split()
+fields = read(0, HEADER_BYTES).split()
 if len(fields) != 2 or not fields[1].isdigit():
     os._exit(0)  # a pooled sandbox being discarded: stdin closed without a request
 
 nonce = fields[0]
+request = json.loads(read(0, int(fields[1])))
+inputs = {}
+for entry in request["files"]:
+    data = read(0, entry["size"])
+    # The host checked the name (a plain name, no path); O_EXCL and O_NOFOLLOW refuse anything else.
+    fd = os.open(entry["name"], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    write_all(fd, data)
+    os.close(fd)
+    inputs[entry["name"]] = data
 try:
-    write_all(code_in, read_exactly(int(fields[1])))
+    write_all(code_in, json.dumps({"code": request["code"], "timeit": request["timeit"]}).encode())
 except OSError:
     pass  # the program's process is gone already: its exit status tells how
 os.close(code_in)
@@ -66,10 +93,111 @@ if os.WIFSIGNALED(status):
     # the kernel's OOM killer did it.
     os._exit(128 + os.WTERMSIG(status))
 code = os.waitstatus_to_exitcode(status)
-marker = b"\0sandpiper:%s:%03d\n" % (nonce, code)
-for fd in (1, 2):
+
+
+def end_leftovers(deadline):
+    """The run ends with the program's process: whatever it left running (every process of this
+    uid but this one and init) is killed, and gone before the files are read or the marker written,
+    so nothing can change them or write after the marker."""
     try:
-        write_all(fd, marker)  # far below PIPE_BUF: one write, and nothing can land inside it
-    except OSError:
-        pass
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        return  # nothing was left running
+    me = os.getpid()
+    while time.monotonic() < deadline:
+        alive = False
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            if int(pid) in (1, me):
+                continue
+            try:
+                with open("/proc/%s/stat" % pid, "rb") as f:
+                    state = f.read().rsplit(b")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            alive = alive or state not in (b"Z", b"X")
+        if not alive:
+            return
+        time.sleep(0.005)
+
+
+def collect(limits, deadline):
+    """The regular files the run created or changed under the working directory, by path, within
+    the limits; and how many were left out, by reason. Never follows a symbolic link, never reads
+    more of a file than the limits allow, skips names starting with "." or "_"."""
+    found, left_out = [], {}
+    skip = lambda reason, count=1: left_out.__setitem__(reason, left_out.get(reason, 0) + count)
+    pending, entries = [("", ".")], 0
+    while pending:
+        prefix, directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                for entry in listing:
+                    entries += 1
+                    if entries > limits["entries"] or time.monotonic() > deadline:
+                        skip("walk", 0)
+                        pending = []
+                        break
+                    if entry.name.startswith((".", "_")):
+                        continue
+                    path = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if path.count("/") + 1 < limits["depth"]:
+                            pending.append((path + "/", entry.path))
+                        else:
+                            skip("walk", 0)
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append((path, entry.path))
+        except OSError:
+            continue
+    files, total = [], 0
+    for path, where in sorted(found):
+        try:
+            fd = os.open(where, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            size = info.st_size
+            unchanged = path in inputs and len(inputs[path]) == size and read(fd, size) == inputs[path]
+            if unchanged:
+                continue
+            reason = ("count" if len(files) == limits["files"] else "size" if size > limits["file_bytes"]
+                      else "total" if total + size > limits["total_bytes"] else None)
+            if reason:
+                skip(reason)
+                continue
+            os.lseek(fd, 0, os.SEEK_SET)
+            data = read(fd, size)
+        finally:
+            os.close(fd)
+        files.append((path, data))
+        total += len(data)
+    return files, left_out
+
+
+def report(files, left_out):
+    """The files as sandbox/files.ts reads them: per file a JSON line with its path and size, then
+    its bytes; then one JSON line of what was left out."""
+    parts = []
+    for path, data in files:
+        name = os.fsencode(path).decode("utf-8", "replace")
+        parts += [json.dumps({"path": name, "size": len(data)}).encode(), b"\n", data]
+    parts += [json.dumps({"left_out": left_out}).encode(), b"\n"]
+    return b"".join(parts)
+
+
+limits = request["collect"]
+started = time.monotonic()
+end_leftovers(started + limits["seconds"] / 2)
+try:
+    write_all(2, b"\0sandpiper:%s:%03d:%010d\n" % (nonce, code, 0))  # the program has ended
+except OSError:
+    pass
+block = report(*collect(limits, started + limits["seconds"]))
+try:
+    write_all(1, b"\0sandpiper:%s:%03d:%010d\n" % (nonce, code, len(block)) + block)
+except OSError:
+    pass
 os._exit(code)

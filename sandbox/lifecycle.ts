@@ -7,7 +7,10 @@ import { isGoneError } from './docker-errors.js';
 import { markerPrefix, newNonce } from './end-marker.js';
 import type { Remover } from './remover.js';
 import { createDemuxer, OutputCollector, type CapturedOutput } from './output.js';
+import { maxReportBytes, readFilesReport } from './files.js';
+import type { FileLimits } from './limits.js';
 import { frameRequest, type RunInput } from './request.js';
+import type { FilesLeftOut, RunFile } from './result.js';
 
 /**
  * The race-free life of one sandbox container (docs/architecture.md §3):
@@ -50,7 +53,16 @@ interface Ended {
   oomKilled: boolean;
   captured: CapturedOutput;
   durationMs: number;
+  /** The files the run left (none when it ended without its marker: the sandbox collected none). */
+  returned: ReturnedFiles;
 }
+
+export interface ReturnedFiles {
+  files: RunFile[];
+  leftOut: FilesLeftOut;
+}
+
+const NO_FILES: ReturnedFiles = { files: [], leftOut: {} };
 
 interface Killed {
   cause: KillCause;
@@ -68,6 +80,14 @@ interface Killed {
 const DRAIN_MS = 1_000;
 /** How long after SIGKILL Docker may take to report the exit before we give up on it. */
 const EXIT_REPORT_GRACE_MS = 5_000;
+/** Beyond the collecting time itself, for the report to arrive (the bootstrap keeps to that time). */
+const COLLECT_SLACK_MS = 1_000;
+
+/** The limits execute() enforces. */
+export interface ExecuteLimits {
+  timeoutMs: number;
+  files: FileLimits;
+}
 
 export async function launch(
   docker: Docker,
@@ -164,9 +184,10 @@ function readExitCode(response: IncomingMessage): Promise<number> {
 export async function execute(
   sandbox: LaunchedSandbox,
   input: RunInput,
-  timeoutMs: number,
+  limits: ExecuteLimits,
   signal?: AbortSignal,
 ): Promise<Execution> {
+  const { timeoutMs } = limits;
   let cause: KillCause | null = null;
   // Settles true once the engine has accepted our SIGKILL, false if it refused or never answered.
   let killAccepted: Promise<boolean> | null = null;
@@ -181,22 +202,31 @@ export async function execute(
   sandbox.onCapped = () => stop('output_limit');
 
   const nonce = newNonce();
-  const reportedEnd = new Promise<number>((ended) =>
-    sandbox.collector.expectMarker(markerPrefix(nonce), { ended, broken: () => stop('protocol') }),
+  const reportedEnd = new Promise<{ exitCode: number; report: Buffer }>((ended) =>
+    sandbox.collector.expectMarker(markerPrefix(nonce), maxReportBytes(limits.files), {
+      ended: (exitCode, report) => ended({ exitCode, report }),
+      broken: () => stop('protocol'),
+    }),
   );
-  sandbox.stream.end(frameRequest(input, nonce)); // the code, then half-close: EOF after it
+  sandbox.stream.end(frameRequest(input, nonce, limits.files)); // the request, then half-close: EOF after it
   const startedAt = performance.now();
-  const wallClock = setTimeout(() => stop('timeout'), timeoutMs);
+  // The time limit is the program's: a program that ended in time gets a moment more for the
+  // sandbox to collect its files.
+  const collectMs = limits.files.collectS * 1000 + COLLECT_SLACK_MS;
+  let wallClock = setTimeout(() => {
+    if (sandbox.collector.programEnded) wallClock = setTimeout(() => stop('timeout'), collectMs);
+    else stop('timeout');
+  }, timeoutMs);
   const abort = whenAborted(signal);
-  let end: { exitCode: number; byMarker: boolean } | null;
+  let end: { exitCode: number; report: Buffer | null } | null;
   try {
     end = await withDeadline(
       Promise.race([
-        reportedEnd.then((exitCode) => ({ exitCode, byMarker: true })),
-        sandbox.exited.then((exitCode) => ({ exitCode, byMarker: false })),
+        reportedEnd,
+        sandbox.exited.then((exitCode) => ({ exitCode, report: null })),
         abort.aborted.then(() => null),
       ]),
-      timeoutMs + EXIT_REPORT_GRACE_MS,
+      timeoutMs + collectMs + EXIT_REPORT_GRACE_MS,
       'Docker did not report the end of the run',
     );
   } catch (error) {
@@ -218,15 +248,19 @@ export async function execute(
     killContainer(sandbox.container).catch(() => {});
     return { cause: 'cancelled', exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
   }
-  if (end.byMarker) {
+  if (end.report) {
     // The program finished by itself and all its output is in: no need to wait for Docker. (If we
     // killed it meanwhile, the cause decides the result, not the marker.)
-    return { cause, exitCode: end.exitCode, oomKilled: false, captured: sandbox.collector.finish(), durationMs };
+    const captured = sandbox.collector.finish();
+    if (cause) return { cause, exitCode: end.exitCode, oomKilled: false, captured, durationMs };
+    return { cause, exitCode: end.exitCode, oomKilled: false, captured, durationMs, returned: readFilesReport(end.report, limits.files) };
   }
   await withDeadline(sandbox.streamEnded, DRAIN_MS, '').catch(() => {});
   // Only a failed run can have been OOM-killed: a clean exit saves the inspect round trip.
   const oomKilled = end.exitCode !== 0 && (await wasOomKilled(sandbox, end.exitCode === SIGKILLED && !cause));
-  return { cause, exitCode: end.exitCode, oomKilled, captured: sandbox.collector.finish(), durationMs };
+  const captured = sandbox.collector.finish();
+  if (cause) return { cause, exitCode: end.exitCode, oomKilled, captured, durationMs };
+  return { cause, exitCode: end.exitCode, oomKilled, captured, durationMs, returned: NO_FILES };
 }
 
 /** Exit code of a process killed by SIGKILL (128 + 9). */

@@ -12,6 +12,19 @@ export interface SandboxLimits {
   tmpfsMb: number;
   /** stdout + stderr bytes kept before the run is killed, in KiB. */
   outputKb: number;
+  /** Files a run takes in (attached to the code) and gives back (what it leaves in /tmp). */
+  files: FileLimits;
+}
+
+export interface FileLimits {
+  /** Files per run, each way (10: what one Discord message can carry). */
+  count: number;
+  /** Bytes per file, in KiB. */
+  fileKb: number;
+  /** Bytes of all the files together, in KiB. */
+  totalKb: number;
+  /** Time the sandbox may spend collecting the files a run left, in seconds (after the program's end). */
+  collectS: number;
 }
 
 export type SandboxRuntime = 'runc' | 'runsc';
@@ -23,6 +36,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   cpus: 1,
   tmpfsMb: 16,
   outputKb: 64,
+  files: { count: 10, fileKb: 8192, totalKb: 8192, collectS: 1 },
 };
 
 /**

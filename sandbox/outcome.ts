@@ -35,6 +35,8 @@ const KILLED_STATUS: Record<KillCause, RunStatus> = {
 /** Turns how a run ended into its one RunResult. Pure: everything it needs is in the Execution. */
 export function toRunResult(execution: Execution): RunResult {
   const { captured, durationMs } = execution;
+  // Only a program that ended by itself gets its files back: the sandbox collects them after that.
+  const { files, leftOut } = execution.cause === null ? execution.returned : { files: [], leftOut: {} };
   const result = (status: RunStatus, code: number | null, endedBy: string | null): RunResult => ({
     status,
     exitCode: code,
@@ -44,7 +46,8 @@ export function toRunResult(execution: Execution): RunResult {
     stderr: captured.stderr,
     outputBytes: captured.bytes,
     durationMs: Math.round(durationMs),
-    files: [],
+    files,
+    filesLeftOut: leftOut,
   });
   if (execution.cause === 'cancelled') return result('cancelled', null, 'SIGKILL');
   // Output that reached the cap counts even if the kill lost the race with the exit.

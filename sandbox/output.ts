@@ -16,8 +16,11 @@ export interface CapturedOutput {
 
 /** What the collector tells the run about the end-of-run marker (see end-marker.ts). */
 export interface MarkerEvents {
-  /** Both streams carried the marker: all output is in, and this is the program's exit code. */
-  ended(exitCode: number): void;
+  /**
+   * Both streams carried the marker, stdout its whole report: all output is in, and this is the
+   * program's exit code and the report of its files.
+   */
+  ended(exitCode: number, report: Buffer): void;
   /** A stream broke the protocol (output after its marker, or a malformed marker), once. */
   broken(): void;
 }
@@ -47,9 +50,20 @@ export class OutputCollector {
     private readonly onCapped: () => void = () => {},
   ) {}
 
-  /** Watches both streams for the end-of-run marker, which is removed from the output. */
-  expectMarker(prefix: Buffer, events: MarkerEvents): void {
-    this.markers = { scanners: { stdout: new MarkerScanner(prefix), stderr: new MarkerScanner(prefix) }, events };
+  /**
+   * Watches both streams for the end-of-run marker, which is removed from the output with the
+   * report after it (on stdout only, at most `maxReportBytes`).
+   */
+  expectMarker(prefix: Buffer, maxReportBytes: number, events: MarkerEvents): void {
+    this.markers = {
+      scanners: { stdout: new MarkerScanner(prefix, maxReportBytes), stderr: new MarkerScanner(prefix) },
+      events,
+    };
+  }
+
+  /** True once the program has ended (the bootstrap writes stderr's marker first, then collects files). */
+  get programEnded(): boolean {
+    return this.markers?.scanners.stderr.found != null;
   }
 
   push(stream: StreamName, chunk: Buffer): void {
@@ -60,10 +74,10 @@ export class OutputCollector {
       this.saidBroken = true;
       events.broken();
     }
-    const { stdout, stderr } = { stdout: scanners.stdout.found, stderr: scanners.stderr.found };
-    if (stdout !== null && stderr !== null && !this.saidEnded) {
+    const report = scanners.stdout.report;
+    if (report !== null && scanners.stderr.report !== null && !this.saidEnded) {
       this.saidEnded = true;
-      events.ended(stdout);
+      events.ended(scanners.stdout.found ?? 0, report);
     }
   }
 

@@ -1,7 +1,8 @@
 # Runs the user's program, in a process the bootstrap (bootstrap.py) forks before any request
-# exists, with sys.argv[1] naming a descriptor: it reads the code from there until end-of-file and
-# runs it; stdin is left to the program. How it exits is what the bootstrap reports.
-import atexit, builtins, io, linecache, os, sys, traceback, types
+# exists, with sys.argv[1] naming a descriptor: it reads the request from there until end-of-file
+# (JSON: the code, and for timeit the setup) and runs it; stdin is left to the program. How it
+# exits is what the bootstrap reports.
+import atexit, builtins, io, json, linecache, os, sys, traceback, types
 
 
 class WholeWrites(io.FileIO):
@@ -27,8 +28,9 @@ def whole(stream):
 sys.stdout = sys.__stdout__ = whole(sys.stdout)
 sys.stderr = sys.__stderr__ = whole(sys.stderr)
 
-with open(int(sys.argv[1]), "rb") as code:
-    source = code.read().decode("utf-8", "replace")
+with open(int(sys.argv[1]), "rb") as request:
+    request = json.loads(request.read())
+source = request["code"]
 
 FILENAME = "main.py"
 # Tracebacks show the offending source lines, as they would for a file on disk.
@@ -54,15 +56,56 @@ def exit_code(status):
     return 1
 
 
+class LastLine(io.TextIOBase):
+    """A stdout that keeps only the last line that isn't blank: timeit's summary, not the prints of
+    the code it runs thousands of times."""
+
+    line = ""
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if text.strip():
+            self.line = text.rstrip("\n")
+        return len(text)
+
+
+def time_it(statement, setup):
+    """What `python -m timeit -s SETUP STATEMENT` prints, and nothing else on stdout."""
+    import timeit
+
+    stdout, sys.stdout = sys.stdout, LastLine()
+    try:
+        failed = timeit.main(["-s", setup, "--", statement])  # prints its own traceback on error
+    finally:
+        summary, sys.stdout = sys.stdout.line, stdout
+    if failed:
+        return 1
+    print(summary)
+    return 0
+
+
 try:
-    exec(compile(source, FILENAME, "exec"), main.__dict__)
-    status = 0
+    if request["timeit"] is None:
+        exec(compile(source, FILENAME, "exec"), main.__dict__)
+        status = 0
+    else:
+        status = time_it(source, request["timeit"]["setup"])
 except SystemExit as error:
     status = exit_code(error.code)
 except BaseException as error:
     # Hide this file's own frame: users should see only their program in the traceback.
     traceback.print_exception(type(error), error, error.__traceback__.tb_next)
     status = 1
+
+# Figures still open become PNG files, as plt.show() makes them (the image's matplotlib backend).
+plots = sys.modules.get("sandpiper_plots")
+if plots is not None:
+    try:
+        plots.save_figures()
+    except Exception:
+        traceback.print_exc()
 
 # Python's own shutdown up to the last output a program means to give: its non-daemon threads,
 # then its atexit handlers (multiprocessing's among them), then the streams. The interpreter's

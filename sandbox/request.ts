@@ -1,8 +1,16 @@
+import { collectLimits } from './files.js';
+import type { FileLimits } from './limits.js';
+import type { RunFile } from './result.js';
+
 /** One request to the sandbox, and how it travels to the bootstrap. */
 export interface RunInput {
   code: string;
   /** What the program reads from stdin (input()); empty by default. */
   stdin?: string;
+  /** Put in the working directory before the code runs, under these plain names. */
+  files?: readonly RunFile[];
+  /** Time the code with Python's timeit instead of running it once: `setup` runs first, untimed. */
+  timeit?: { setup: string };
 }
 
 export interface RunOptions {
@@ -20,14 +28,24 @@ export interface RunOptions {
 export type RunPriority = 'normal' | 'low';
 
 /**
- * The wire format the bootstrap reads: "<nonce> <code bytes, 10 digits>\n<code><stdin>". The header
- * has a fixed length (28 bytes with the 16-digit nonce), so the bootstrap takes it in one read
- * without touching the program's stdin.
+ * The wire format the bootstrap reads: "<nonce> <metadata bytes, 10 digits>\n", the metadata as JSON
+ * (the code, timeit's setup, the input files' names and sizes, the limits for collecting files),
+ * then each input file's bytes, then the program's stdin. The header has a fixed length (28 bytes
+ * with the 16-digit nonce), so the bootstrap takes it in one read without touching the program's
+ * stdin.
  */
-export function frameRequest({ code, stdin = '' }: RunInput, nonce: string): Buffer {
-  const source = Buffer.from(code, 'utf8');
-  const header = `${nonce} ${String(source.length).padStart(10, '0')}\n`;
-  return Buffer.concat([Buffer.from(header), source, Buffer.from(stdin, 'utf8')]);
+export function frameRequest({ code, stdin = '', files = [], timeit }: RunInput, nonce: string, limits: FileLimits): Buffer {
+  const metadata = Buffer.from(
+    JSON.stringify({
+      code,
+      timeit: timeit ?? null,
+      files: files.map(({ name, bytes }) => ({ name, size: bytes.length })),
+      collect: collectLimits(limits),
+    }),
+    'utf8',
+  );
+  const header = `${nonce} ${String(metadata.length).padStart(10, '0')}\n`;
+  return Buffer.concat([Buffer.from(header), metadata, ...files.map(({ bytes }) => bytes), Buffer.from(stdin, 'utf8')]);
 }
 
 /** Why code can't be run at all, or null when it can. */

@@ -28,8 +28,13 @@ export interface RunResult {
   durationMs: number;
   /** For `sandbox_error`: what went wrong and how to fix it. Absent otherwise. */
   reason?: string;
-  /** Files the program produced (reserved for a later feature; always empty for now). */
+  /**
+   * Files the run created or changed in its working directory (input files only if changed), by
+   * path relative to it ("plots/a.png"), sorted; dot- and underscore-names are never collected.
+   */
   files: RunFile[];
+  /** Files the run left that are not in `files`, by reason. */
+  filesLeftOut: FilesLeftOut;
 }
 
 export interface RunFile {
@@ -37,9 +42,17 @@ export interface RunFile {
   bytes: Uint8Array;
 }
 
+/**
+ * Why a file was not returned: `count`, `size` (per file) and `total` are the limits; `walk`: the
+ * directory had too many entries or levels, or took too long to look through (how many files that
+ * hid is unknown: 0); `unreadable`: the sandbox's report of its files was malformed.
+ */
+export type LeftOutReason = 'count' | 'size' | 'total' | 'walk' | 'unreadable';
+export type FilesLeftOut = Partial<Record<LeftOutReason, number>>;
+
 /** A result for a run whose code never executed. */
 function nothingRan(status: RunStatus): RunResult {
-  return { status, exitCode: null, signal: null, output: '', stdout: '', stderr: '', outputBytes: 0, durationMs: 0, files: [] };
+  return { status, exitCode: null, signal: null, output: '', stdout: '', stderr: '', outputBytes: 0, durationMs: 0, files: [], filesLeftOut: {} };
 }
 
 /** A run that could not start: `reason` says what went wrong and how to fix it. */
@@ -50,4 +63,12 @@ export function sandboxError(reason: string): RunResult {
 /** A run cancelled before its code was delivered. */
 export function cancelledBeforeRun(): RunResult {
   return nothingRan('cancelled');
+}
+
+/** A RunResult as JSON (`sandpiper eval --json`): each file `{ name, size, content }`, content in base64. */
+export function runResultJson(result: RunResult): object {
+  return {
+    ...result,
+    files: result.files.map(({ name, bytes }) => ({ name, size: bytes.length, content: Buffer.from(bytes).toString('base64') })),
+  };
 }

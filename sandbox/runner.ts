@@ -135,8 +135,8 @@ export class SandboxRunner {
       return cancelledBeforeRun();
     }
     try {
-      const timeoutMs = this.settings.limits.timeoutS * 1000;
-      return toRunResult(await execute(sandbox, input, timeoutMs, signal));
+      const { timeoutS, files } = this.settings.limits;
+      return toRunResult(await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files }, signal));
     } catch (error) {
       const why = this.explain(error);
       this.log.warn({ request: requestId, container: sandbox.container.id, reason: why }, 'a sandbox failed during the run');

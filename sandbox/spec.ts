@@ -23,7 +23,6 @@ export const CONTAINER_ENV: readonly string[] = [
   'LANG=C.UTF-8',
   'PYTHONIOENCODING=utf-8',
   'PYTHONDONTWRITEBYTECODE=1', // the root is read-only; don't even try to write .pyc files
-  'MPLBACKEND=Agg', // no display: plotting libraries must not look for one
   // BLAS pools start one thread per host core: on a big host that alone exceeds the pids limit.
   'OPENBLAS_NUM_THREADS=1',
   'OMP_NUM_THREADS=1',

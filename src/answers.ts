@@ -1,6 +1,8 @@
 import { Debouncer } from './debouncer.js';
 import type { Evaluator, Indicator } from './evaluator.js';
+import type { FileLimits } from '../sandbox/limits.js';
 import { ExpiringMap } from './expiring-map.js';
+import { fetchFiles, type IncomingFile } from './incoming-files.js';
 import type { Intake } from './intake.js';
 import type { Logger } from './log.js';
 import type { PlatformProfile } from './platforms.js';
@@ -30,6 +32,8 @@ export interface Ask<Posted> {
   text: string;
   /** How this ask reads text: the same rule again when the message is edited. */
   read(text: string): Intake;
+  /** Files attached to the message holding the code: the run finds them in its working directory. */
+  files?: readonly IncomingFile[];
   /** Shown while the code waits and runs, once it is admitted. */
   indicator?: Indicator;
   /** Posts a new reply; undefined when it could not be posted anywhere (the platform logs why). */
@@ -40,12 +44,15 @@ export interface Ask<Posted> {
 
 /** What a platform does to replies it posted earlier. */
 export interface PostedReplies<Posted> {
-  update(posted: Posted, reply: Reply): Promise<void>;
+  /** Updates a reply in place, files included; resolves with its handle now (files may change it). */
+  update(posted: Posted, reply: Reply): Promise<Posted>;
   remove(posted: Posted): Promise<void>;
 }
 
 export interface AnswersDeps<Posted> {
   evaluator: Evaluator;
+  /** What attached files may be (SANDBOX_FILES and friends). */
+  fileLimits: FileLimits;
   profile: PlatformProfile;
   replies: PostedReplies<Posted>;
   /** The adapter's intake gate: every step runs as one of its jobs, so a stop waits for it. */
@@ -175,7 +182,7 @@ export class Answers<Posted> {
     answer.answeredAt = Date.now();
   }
 
-  private replyTo(ask: Ask<Posted>): Promise<Reply> | Reply | undefined {
+  private async replyTo(ask: Ask<Posted>): Promise<Reply | undefined> {
     const intake = ask.read(ask.text);
     const { profile, evaluator } = this.deps;
     switch (intake.kind) {
@@ -184,8 +191,10 @@ export class Answers<Posted> {
       case 'notice':
         return renderNotice(intake.message, profile);
       case 'run': {
+        const fetched = ask.files?.length ? await fetchFiles(ask.files, this.deps.fileLimits) : { files: [] };
+        if ('refusal' in fetched) return renderNotice(fetched.refusal, profile);
         const { trigger, user, channel, messageId } = ask;
-        const request = runRequest({ platform: profile.name, trigger, user, channel, messageId }, intake);
+        const request = runRequest({ platform: profile.name, trigger, user, channel, messageId }, intake, fetched.files);
         return evaluator.evaluate(request, profile, ask.indicator ? { indicator: ask.indicator } : {});
       }
     }
@@ -194,8 +203,7 @@ export class Answers<Posted> {
   /** Updates the reply in place; if it is gone (deleted by a moderator, say), posts a new one. */
   private async update(posted: Posted, reply: Reply, ask: Ask<Posted>): Promise<Posted | undefined> {
     try {
-      await this.deps.replies.update(posted, reply);
-      return posted;
+      return await this.deps.replies.update(posted, reply);
     } catch (error) {
       this.deps.log.info({ source: ask.source, ...this.deps.work.describeError(error) }, 'could not update the earlier reply: posting a new one');
       return ask.post(reply);

@@ -48,6 +48,10 @@ const EnvSchema = z.object({
   SANDBOX_TMPFS_MB: whole('a whole number of MiB', 1, 65_536).default(DEFAULT_LIMITS.tmpfsMb),
   SANDBOX_OUTPUT_KB: whole('a whole number of KiB', 1, 65_536).default(DEFAULT_LIMITS.outputKb),
   SANDBOX_MAX_CODE_KB: whole('a whole number of KiB', 1, 16_384).default(64),
+  SANDBOX_FILES: whole('a whole number of files', 0, 1_000).default(DEFAULT_LIMITS.files.count),
+  SANDBOX_FILE_KB: whole('a whole number of KiB', 1, 1_048_576).default(DEFAULT_LIMITS.files.fileKb),
+  SANDBOX_FILES_TOTAL_KB: whole('a whole number of KiB', 1, 1_048_576).default(DEFAULT_LIMITS.files.totalKb),
+  SANDBOX_FILES_COLLECT_S: decimal('a number of seconds', 0.1, 60).default(DEFAULT_LIMITS.files.collectS),
   SANDBOX_POOL_SIZE: whole('a whole number of sandboxes', 0, 256).default(4),
   LIMIT_USER_RUNS_PER_MINUTE: whole('a whole number of runs', 1, 10_000).default(10),
   LIMIT_USER_QUEUE: whole('a whole number of runs', 0, 1_000).default(2),
@@ -58,6 +62,7 @@ const EnvSchema = z.object({
   DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d+$/, 'expected the numeric application id').optional(),
   DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
   DISCORD_PREFIX: z.string().trim().min(1).default('!run'),
+  DISCORD_TIMEIT_PREFIX: z.string().trim().min(1).default('!timeit'),
   DISCORD_RUN_EMOJI: z.string().trim().min(1).default('▶️'),
   DISCORD_DMS: flag.default(true),
   DISCORD_GUILDS: idList,
@@ -92,7 +97,9 @@ export interface DiscordConfig {
   applicationId: string | undefined;
   /** REST base URL; the gateway URL is discovered through it. */
   apiUrl: string;
+  /** A message starting with `prefix` runs the code after it; with `timeitPrefix`, times it. */
   prefix: string;
+  timeitPrefix: string;
   runEmoji: string;
   /** DMs are addressed to the bot without the prefix, read like a mention. */
   dms: boolean;
@@ -159,12 +166,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'nor SLACK_SIGNING_SECRET (HTTP mode) is',
     );
   }
+  if (e.DISCORD_TIMEIT_PREFIX === e.DISCORD_PREFIX) {
+    throw new ConfigError(
+      `invalid configuration:\n  DISCORD_TIMEIT_PREFIX=${JSON.stringify(e.DISCORD_TIMEIT_PREFIX)}: expected a prefix other than DISCORD_PREFIX's`,
+    );
+  }
   const discord: DiscordConfig | null = e.DISCORD_TOKEN
     ? {
         token: e.DISCORD_TOKEN,
         applicationId: e.DISCORD_APPLICATION_ID,
         apiUrl: e.DISCORD_API_URL,
         prefix: e.DISCORD_PREFIX,
+        timeitPrefix: e.DISCORD_TIMEIT_PREFIX,
         runEmoji: e.DISCORD_RUN_EMOJI,
         dms: e.DISCORD_DMS,
         guilds: e.DISCORD_GUILDS,
@@ -195,6 +208,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         cpus: e.SANDBOX_CPUS,
         tmpfsMb: e.SANDBOX_TMPFS_MB,
         outputKb: e.SANDBOX_OUTPUT_KB,
+        files: {
+          count: e.SANDBOX_FILES,
+          fileKb: e.SANDBOX_FILE_KB,
+          totalKb: e.SANDBOX_FILES_TOTAL_KB,
+          collectS: e.SANDBOX_FILES_COLLECT_S,
+        },
       },
       maxCodeBytes: e.SANDBOX_MAX_CODE_KB * 1024,
       poolSize: e.SANDBOX_POOL_SIZE,

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { refuseInputFiles } from '../sandbox/files.js';
 import { refuseCode, type RunInput, type RunOptions } from '../sandbox/request.js';
 import { sandboxError, type RunResult, type RunStatus } from '../sandbox/result.js';
 import { ExpiringMap } from './expiring-map.js';
@@ -92,13 +93,20 @@ export class Evaluator {
     let shown: Promise<void> | undefined;
     try {
       log.debug({ ...context, code: request.code, stdin: request.stdin }, 'run requested');
-      const tooBig = refuseCode(request.code, this.deps.maxCodeBytes);
+      const tooBig = refuseCode(request.code + (request.timeit?.setup ?? ''), this.deps.maxCodeBytes);
       if (tooBig) {
         log.info({ ...context, refused: 'code_size' }, 'run refused');
         return renderNotice(`Not run: ${tooBig}.`, profile);
       }
+      const sizes = request.files?.map(({ name, bytes }) => ({ name, size: bytes.length }));
+      const badFiles = sizes && refuseInputFiles(sizes, this.deps.limits.files);
+      if (badFiles) {
+        log.info({ ...context, refused: 'files' }, 'run refused');
+        return renderNotice(`Not run: ${badFiles}.`, profile);
+      }
       const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
-      const input: RunInput = { code: request.code, ...(request.stdin ? { stdin: request.stdin } : {}) };
+      const { code, stdin, timeit, files } = request;
+      const input: RunInput = { code, ...(stdin ? { stdin } : {}), ...(timeit ? { timeit } : {}), ...(files ? { files } : {}) };
       const run = async () => {
         if (signal.aborted) return notStarted();
         const priority = this.lowPriority.has(who) ? 'low' : 'normal';

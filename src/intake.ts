@@ -1,4 +1,4 @@
-import { extractCode, type ExtractOptions } from './snippet.js';
+import { extractCode, extractTimeit, type ExtractOptions, type Extraction, type TimeitExtraction } from './snippet.js';
 
 /**
  * What to do with a message: run its code, answer with a notice (and run nothing), or ignore it.
@@ -8,37 +8,97 @@ import { extractCode, type ExtractOptions } from './snippet.js';
  * and so is each message of the terminal chat. A DM without code gets the how-to, everywhere.
  */
 export type Intake =
-  | { kind: 'run'; code: string; stdin?: string }
+  | { kind: 'run'; code: string; stdin?: string; timeit?: { setup: string } }
   | { kind: 'notice'; message: string }
   | { kind: 'ignore' };
 
-// Written for a newcomer who typed a plain sentence: every way to send code, each with its shape.
 export type RunIntake = Extract<Intake, { kind: 'run' }>;
 
+// Written for a newcomer who typed a plain sentence: every way to send code, each with its shape.
 export const HOW_TO =
   'Put your code in a block: ```py, a new line, your code, a new line, ```. ' +
   'A one-liner also runs in backticks, like `print(2 + 2)`, or after /run, like /run print(2 + 2).';
+
+// The same for timing, with the one thing timing adds: where the setup goes.
+export const TIMEIT_HOW_TO =
+  'To time code, put it after /timeit, like /timeit sum(range(1000)), ' +
+  'or in a block: ```py, a new line, your code, a new line, ```. ' +
+  'With several blocks, the first is the setup: it runs once, untimed, and the rest is timed.';
 
 const INPUT_ONLY =
   'That message has input (a ```stdin block) but no code to run. ' +
   'Put the code before it, in its own block: ```py, a new line, your code, a new line, ```.';
 
-export function interpret(text: string, options: ExtractOptions): Intake {
-  const found = extractCode(text, options);
+export interface ReadOptions extends ExtractOptions {
+  /** Time the code with timeit instead of running it once (/timeit, !timeit): see extractTimeit. */
+  timeit?: boolean;
+}
+
+export function interpret(text: string, options: ReadOptions): Intake {
+  const found = options.timeit ? extractTimeit(text, options) : extractCode(text, options);
+  const howTo = options.timeit ? TIMEIT_HOW_TO : HOW_TO;
   switch (found.kind) {
     case 'code':
-      return { kind: 'run', code: found.code, ...(found.stdin === undefined ? {} : { stdin: found.stdin }) };
+      return runIntake(found);
     case 'wrong_language':
       return {
         kind: 'notice',
-        message: `Only Python can be run here, and that block is marked as ${found.language}. ${HOW_TO}`,
+        message: `Only Python can be ${options.timeit ? 'timed' : 'run'} here, and that block is marked as ${found.language}. ${howTo}`,
       };
     case 'empty':
-      return { kind: 'notice', message: `That code is empty. ${HOW_TO}` };
+      return { kind: 'notice', message: `That code is empty. ${howTo}` };
     // Someone talking near the bot isn't asking for anything; someone addressing it is.
     case 'input_only':
       return options.explicit ? { kind: 'notice', message: INPUT_ONLY } : { kind: 'ignore' };
     case 'none':
-      return options.explicit ? { kind: 'notice', message: `No code found. ${HOW_TO}` } : { kind: 'ignore' };
+      return options.explicit ? { kind: 'notice', message: `No code found. ${howTo}` } : { kind: 'ignore' };
   }
+}
+
+/** The run asked for; a timing carries its setup. */
+function runIntake(found: Extract<Extraction | TimeitExtraction, { kind: 'code' }>): RunIntake {
+  const { code, stdin } = found;
+  return {
+    kind: 'run',
+    code,
+    ...(stdin === undefined ? {} : { stdin }),
+    ...('setup' in found ? { timeit: { setup: found.setup } } : {}),
+  };
+}
+
+// ---- commands: a word that opens a message, then the code ---------------------------------------
+
+/** What a command asks for: a run, or timing with timeit. */
+export type CodeMode = 'run' | 'timeit';
+
+/** The words that open a message as a command, by what they ask for: `!run`/`!timeit` on Discord, `/run`/`/timeit` in the terminal chat. */
+export type CommandWords = Readonly<Record<CodeMode, string>>;
+
+/** What a command was given (/run's or /timeit's text, what follows !run): all of it is code, unless it holds a block. */
+export function readCode(text: string, mode: CodeMode): Intake {
+  return interpret(text, { explicit: true, raw: true, timeit: mode === 'timeit' });
+}
+
+/** A message opening with one of the command words, read as that command's code; undefined when it opens with none. */
+export function readCommand(text: string, words: CommandWords): Intake | undefined {
+  const command = leadingCommand(text, words);
+  return command && readCode(command.code, command.mode);
+}
+
+// A command word ends where the word does: "!runner" is not "!run", while "!run```py" is.
+const WORD_GOES_ON = /^[\p{L}\p{N}_]/u;
+
+/**
+ * The command a message opens with, and the text after it; undefined when it opens with none. The
+ * longest word is tried first, so a word that begins another ("!t", "!t+") can't take its messages.
+ * The spaces after the word go: they would indent the code's first line.
+ */
+export function leadingCommand(text: string, words: CommandWords): { mode: CodeMode; code: string } | undefined {
+  const trimmed = text.trimStart();
+  const longestFirst = (Object.entries(words) as Array<[CodeMode, string]>).sort(([, a], [, b]) => b.length - a.length);
+  for (const [mode, word] of longestFirst) {
+    const rest = trimmed.startsWith(word) ? trimmed.slice(word.length) : undefined;
+    if (rest !== undefined && !WORD_GOES_ON.test(rest)) return { mode, code: rest.replace(/^[ \t]+/, '') };
+  }
+  return undefined;
 }

@@ -22,7 +22,13 @@ export interface PlatformProfile {
   readonly escape: EscapeMode;
   /** Wrap the output in a ``` block (chat) or print it as is (a terminal). */
   readonly codeFences: boolean;
+  /** Files one reply can carry (output.txt included). */
+  readonly maxAttachments: number;
+  /** The largest file the platform takes from a bot, in bytes. */
+  readonly maxAttachmentBytes: number;
 }
+
+const MIB = 1024 * 1024;
 
 export const DISCORD: PlatformProfile = {
   name: 'discord',
@@ -30,6 +36,8 @@ export const DISCORD: PlatformProfile = {
   maxLines: 30,
   escape: 'discord',
   codeFences: true,
+  maxAttachments: 10,
+  maxAttachmentBytes: 10 * MIB, // a server without boosts
 };
 
 export const SLACK: PlatformProfile = {
@@ -38,6 +46,8 @@ export const SLACK: PlatformProfile = {
   maxLines: 40,
   escape: 'slack',
   codeFences: true,
+  maxAttachments: 10, // one files.uploadV2 call
+  maxAttachmentBytes: 1024 * MIB,
 };
 
 // The terminal chat cuts like a chat, so its replies have the shape a chat user gets; the full
@@ -48,6 +58,9 @@ export const CONSOLE: PlatformProfile = {
   maxLines: 30,
   escape: 'plain',
   codeFences: false,
+  // Saved to a folder on this machine (adapters/console/attachments.ts): the sandbox's limits rule.
+  maxAttachments: Number.POSITIVE_INFINITY,
+  maxAttachmentBytes: Number.POSITIVE_INFINITY,
 };
 
 export const PLATFORM_PROFILES: Readonly<Record<PlatformName, PlatformProfile>> = {

@@ -1,7 +1,9 @@
 import type { SandboxLimits } from '../sandbox/limits.js';
 import type { RunResult } from '../sandbox/result.js';
-import { cleanTerminalText, escapeCode, escapeProse, neutraliseFences } from './escape.js';
+import { CLOSE_FENCE, escapeBody, frame, OPEN_FENCE } from './blocks.js';
+import { cleanTerminalText, escapeProse } from './escape.js';
 import { hintsFor, type HintContext } from './hints.js';
+import { renderFiles, type RenderedFiles } from './render-files.js';
 import type { EscapeMode, PlatformProfile } from './platforms.js';
 import type { Attachment, Reply } from './reply.js';
 
@@ -17,7 +19,7 @@ import type { Attachment, Reply } from './reply.js';
  */
 
 /** The configured quotas a status line cites ("timed out after 5 s"). */
-export type RenderLimits = Pick<SandboxLimits, 'timeoutS' | 'memoryMb' | 'outputKb'>;
+export type RenderLimits = Pick<SandboxLimits, 'timeoutS' | 'memoryMb' | 'outputKb' | 'files'>;
 
 /** What the caller knows about a run besides its result. Without it: no wait time, no hints. */
 export interface RenderContext extends HintContext {
@@ -28,8 +30,6 @@ export interface RenderContext extends HintContext {
 export const FULL_OUTPUT_NAME = 'output.txt';
 const NO_OUTPUT = '[no output]';
 const NO_VISIBLE_OUTPUT = '[no visible output]'; // it printed only whitespace
-const OPEN_FENCE = '```\n';
-const CLOSE_FENCE = '\n```';
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
@@ -40,12 +40,12 @@ export function renderResult(
   context?: RenderContext,
 ): Reply {
   const status = clip(statusLine(result, limits, profile.escape, context?.waitedMs), profile.maxChars);
-  const reply = (text: string, cut: boolean): Reply => ({
+  const reply = (text: string, cut: boolean, files?: RenderedFiles): Reply => ({
     kind: 'result',
     status: result.status,
     statusLine: status,
     text,
-    attachments: cut ? [fullOutput(result.output)] : [],
+    attachments: [...(cut ? [fullOutput(result.output)] : []), ...(files?.attachments ?? [])],
   });
   // The code never ran: there is no output to show, only why.
   if (result.status === 'sandbox_error') return reply(status, false);
@@ -54,13 +54,29 @@ export function renderResult(
   const display = cleanTerminalText(result.output).trimEnd();
   const hint = context && fittedHint(hintsFor(result.status, display, context), profile, status.length);
   const below = hint === undefined ? '' : `\n${hint}`;
+  // The files first: short text files may take a quarter of the reply, the output gets the rest.
+  const filesFor = (attachmentsTaken: number) =>
+    renderFiles(result.files, result.filesLeftOut, profile, limits.files, attachmentsTaken, Math.floor(profile.maxChars / FILES_SHARE));
+  let files = filesFor(0);
   const fences = profile.codeFences ? OPEN_FENCE.length + CLOSE_FENCE.length : 0;
-  const room = profile.maxChars - status.length - 1 - fences - below.length;
+  const room = profile.maxChars - status.length - 1 - fences - filesText(files).length - below.length;
   const preview = previewOutput(result.output, display, profile, room);
-  // A profile too small for even a marker line: the status line (and hint) alone, and the file.
-  if (!preview) return reply(`${status}${below}`, result.output !== '');
-  return reply(`${status}\n${frame(preview.body, profile)}${below}`, preview.cut);
+  const cut = preview ? preview.cut : result.output !== '';
+  // output.txt takes an attachment's place: a file may then be one too many.
+  if (cut && files.attachments.length >= profile.maxAttachments) files = filesFor(1);
+  const after = filesText(files) + below;
+  // A profile too small for even a marker line: the status line (and files, hint) alone, and the file.
+  if (!preview) return reply(clip(`${status}${after}`, profile.maxChars), cut, files);
+  return reply(clip(`${status}\n${frame(preview.body, profile)}${after}`, profile.maxChars), cut, files);
 }
+
+/** The files' part of the text, under the output: shown files, then what was not sent. */
+function filesText({ shown, notSent }: RenderedFiles): string {
+  return [...shown, ...(notSent === undefined ? [] : [notSent])].map((part) => `\n${part}`).join('');
+}
+
+// Short text files shown in the reply may take a quarter of it at most: the output matters more.
+const FILES_SHARE = 4;
 
 /** A reply where nothing ran: "slow down, try again in 12 s", "no code found — …". Shown literally. */
 export function renderNotice(message: string, profile: PlatformProfile): Reply {
@@ -238,12 +254,6 @@ function tailStartWithin(display: string, maxLines: number, room: number, cost: 
   return lastLine + longestSuffixWithin(display.slice(lastLine), room, cost);
 }
 
-/** Escaped for the platform; inside a ``` block, backtick runs are broken up whatever the mode. */
-function escapeBody(text: string, profile: PlatformProfile): string {
-  const escaped = escapeCode(text, profile.escape);
-  return profile.codeFences ? neutraliseFences(escaped) : escaped;
-}
-
 interface Hidden {
   /** Characters (code points) not shown on the lines shown in part. */
   chars: number;
@@ -391,10 +401,6 @@ function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max < 1) return '';
   return `${text.slice(0, longestPrefixWithin(text, max - 1, (s) => s.length))}…`;
-}
-
-function frame(body: string, profile: PlatformProfile): string {
-  return profile.codeFences ? `${OPEN_FENCE}${body}${CLOSE_FENCE}` : body;
 }
 
 function fullOutput(output: string): Attachment {

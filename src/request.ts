@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RunFile } from '../sandbox/result.js';
 import type { RunIntake } from './intake.js';
 import type { PlatformName } from './platforms.js';
 
@@ -26,17 +27,23 @@ export interface RunRequest {
   code: string;
   /** What input() reads. */
   stdin?: string;
+  /** Time the code with timeit instead of running it: `setup` runs first, untimed. */
+  timeit?: { setup: string };
+  /** Files attached to the message, put in the working directory. */
+  files?: RunFile[];
 }
 
 /** Who asked, where and how: a RunRequest without its id and code. */
 export type Asker = Pick<RunRequest, 'platform' | 'user' | 'channel' | 'messageId' | 'trigger'>;
 
 /** The one way a RunRequest is made, on every platform. */
-export function runRequest(asker: Asker, { code, stdin }: RunIntake): RunRequest {
+export function runRequest(asker: Asker, { code, stdin, timeit }: RunIntake, files?: RunFile[]): RunRequest {
   return {
     id: randomUUID(),
     ...asker,
     code,
     ...(stdin === undefined ? {} : { stdin }),
+    ...(timeit === undefined ? {} : { timeit }),
+    ...(files?.length ? { files } : {}),
   };
 }

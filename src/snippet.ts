@@ -18,6 +18,9 @@
  * stdin comes only from fenced blocks tagged `stdin` or `input` (anywhere in the message, joined,
  * with a final newline as a terminal would send). Prose after the code is never stdin: people
  * write "this should print 3" there, and feeding that to input() would surprise them.
+ *
+ * Timing (`extractTimeit`, python-discord's !timeit rule): the same code, found the same way, but
+ * with several blocks the first is the setup (run once, untimed) and the rest, joined, is timed.
  */
 
 export interface ExtractOptions {
@@ -41,30 +44,60 @@ export type Extraction =
   | { kind: 'none' };
 
 export function extractCode(message: string, opts: ExtractOptions): Extraction {
+  const found = findCode(message, opts);
+  if (found.kind !== 'code') return found;
+  return withStdin({ kind: 'code', code: found.pieces.join('\n') }, found.stdin);
+}
+
+/** What a timeit request holds: the statement to time (`code`) and its setup ('' when there is none). */
+export type TimeitExtraction = { kind: 'code'; code: string; setup: string; stdin?: string } | NoCode;
+
+/** Code to time, found as extractCode finds it: with several runnable blocks the first is the setup. */
+export function extractTimeit(message: string, opts: ExtractOptions): TimeitExtraction {
+  const found = findCode(message, opts);
+  if (found.kind !== 'code') return found;
+  return withStdin({ kind: 'code', ...setupAndStatement(found.pieces) }, found.stdin);
+}
+
+/** Of several pieces, the first is the setup and the rest, joined, the statement; a lone piece has no setup. */
+function setupAndStatement(pieces: string[]): { setup: string; code: string } {
+  if (pieces.length < 2) return { setup: '', code: pieces.join('\n') };
+  const [setup = '', ...timed] = pieces;
+  return { setup, code: timed.join('\n') };
+}
+
+type NoCode = Exclude<Extraction, { kind: 'code' }>;
+
+/** The code found, piece by piece (each runnable block in order, or the one span or raw text); never an empty piece. */
+type Pieces = { kind: 'code'; pieces: string[]; stdin?: string } | NoCode;
+
+function findCode(message: string, opts: ExtractOptions): Pieces {
   const text = normalise(message);
   const blocks = findBlocks(text);
   const stdin = stdinOf(blocks);
 
   const runnable = blocks.filter((b) => RUNNABLE.has(languageOf(b.tag)));
-  if (runnable.length > 0) {
-    const pieces = runnable.map((b) => codeOf(b.body, languageOf(b.tag) === 'session'));
-    return codeOrEmpty(pieces.filter((code) => code !== '').join('\n'), stdin);
-  }
+  if (runnable.length > 0) return piecesOrEmpty(runnable.map((b) => codeOf(b.body, languageOf(b.tag) === 'session')), stdin);
   const foreign = blocks.find((b) => languageOf(b.tag) === 'other');
   if (foreign?.tag) return { kind: 'wrong_language', language: foreign.tag.toLowerCase() };
 
   const prose = withoutBlocks(text, blocks);
   const span = opts.explicit || opts.raw ? firstInlineSpan(prose) : undefined;
-  if (span && (!opts.raw || span.isWholeText)) return codeOrEmpty(codeOf(span.code), stdin);
+  if (span && (!opts.raw || span.isWholeText)) return piecesOrEmpty([codeOf(span.code)], stdin);
   const code = opts.raw ? codeOf(prose) : '';
-  if (code !== '') return codeOrEmpty(code, stdin);
+  if (code !== '') return piecesOrEmpty([code], stdin);
   if (stdin !== undefined) return { kind: 'input_only' };
   return opts.raw ? { kind: 'empty' } : { kind: 'none' };
 }
 
-function codeOrEmpty(code: string, stdin: string | undefined): Extraction {
-  if (code === '') return { kind: 'empty' };
-  return stdin === undefined ? { kind: 'code', code } : { kind: 'code', code, stdin };
+/** Empty blocks are skipped: only when every piece is empty is the code empty. */
+function piecesOrEmpty(pieces: string[], stdin: string | undefined): Pieces {
+  const kept = pieces.filter((piece) => piece !== '');
+  return kept.length === 0 ? { kind: 'empty' } : withStdin({ kind: 'code', pieces: kept }, stdin);
+}
+
+function withStdin<T extends { kind: 'code' }>(found: T, stdin: string | undefined): T & { stdin?: string } {
+  return stdin === undefined ? found : { ...found, stdin };
 }
 
 /** The code to run from a block's body, a span or /run's text. */

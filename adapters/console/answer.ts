@@ -2,7 +2,7 @@ import type { EvaluateOptions, Evaluator } from '../../src/evaluator.js';
 import { CONSOLE } from '../../src/platforms.js';
 import { renderNotice } from '../../src/render.js';
 import { runRequest, type Asker } from '../../src/request.js';
-import { saveAttachments } from './attachments.js';
+import { saveFiles } from '../../src/saved-files.js';
 import { readMessage } from './message.js';
 
 // The terminal has one user; the limiter throttles them like any chat user.
@@ -19,5 +19,5 @@ export async function answer(message: string, evaluator: Evaluator, options: Eva
     intake.kind === 'notice'
       ? renderNotice(intake.message, CONSOLE)
       : await evaluator.evaluate(runRequest(ASKER, intake), CONSOLE, options);
-  return [reply.text, ...(await saveAttachments(reply))].join('\n');
+  return [reply.text, ...(await saveFiles(reply.attachments))].join('\n');
 }

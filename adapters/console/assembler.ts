@@ -1,4 +1,4 @@
-import { isBareRunCommand } from './message.js';
+import { isBareCommand } from './message.js';
 
 /** How a line reached the chat: typed and ended by Enter, or a line of a paste. */
 export type LineOrigin = 'typed' | 'pasted';
@@ -11,7 +11,7 @@ const FENCE = /`{3,}/g;
  *   - inside an open ``` block, lines collect until it closes (blank lines included);
  *   - once a block has closed, the message stays open until Enter on an empty line, so that a
  *     ```stdin block can follow the code;
- *   - `/run` alone collects the lines after it as code, until an empty line;
+ *   - `/run` or `/timeit` alone collects the lines after it as code, until an empty line;
  *   - a paste is one message: its line breaks never send it, the Enter after it does;
  *   - otherwise Enter sends.
  * Pure: feed it lines, it returns finished messages.
@@ -29,7 +29,7 @@ export class MessageAssembler {
       this.inBlock = !this.inBlock;
       if (!this.inBlock) this.untilEmptyLine = true;
     }
-    if (this.lines.length === 1 && isBareRunCommand(line)) this.untilEmptyLine = true;
+    if (this.lines.length === 1 && isBareCommand(line)) this.untilEmptyLine = true;
     if (this.inBlock || this.untilEmptyLine || origin === 'pasted') return null;
     return this.finish();
   }

@@ -10,8 +10,8 @@ import { Keyboard } from './keyboard.js';
 import { Screen } from './screen.js';
 
 const BANNER =
-  'Sandpiper: send Python in a ```py block, in `backticks`, or after /run.\n' +
-  'Enter sends; after a block or a lone /run, an empty line does. Ctrl-D quits.\n';
+  'Sandpiper: send Python in a ```py block, in `backticks`, or after /run; /timeit times it instead.\n' +
+  'Enter sends; after a block or a lone /run or /timeit, an empty line does. Ctrl-D quits.\n';
 const PROMPT = 'you › ';
 const CONTINUED = '... ';
 const QUIT_HINT = 'To quit, press Ctrl-C again or Ctrl-D.';

@@ -1,15 +1,23 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, PermissionFlagsBits, type ButtonInteraction, type Interaction, type Message } from 'discord.js';
 import type { Answers } from '../../src/answers.js';
 import type { ExpiringMap } from '../../src/expiring-map.js';
+import { readCode, type CodeMode } from '../../src/intake.js';
 import type { Logger } from '../../src/log.js';
 import { errorFields } from './errors.js';
 import { answerPrivately, interactionAsk, type PostedReply } from './post.js';
-import { readCode, readMessage } from './read.js';
+import { readMessage, type Prefixes } from './read.js';
+import { attachedFiles } from './attachments.js';
 
-/** Where a result's code comes from: a message (read again), or /run code kept under its interaction id. */
+/** Where a result's code comes from: a message (read again), or /run or /timeit code kept under its interaction id. */
 export interface ResultSource {
   kind: 'message' | 'code';
   id: string;
+}
+
+/** A command's code, kept for "Run again", and what the command asked for: a run or timing it. */
+export interface KeptCode {
+  text: string;
+  mode: CodeMode;
 }
 
 /** What a result's buttons act on, and who asked for it (who may delete it). */
@@ -21,7 +29,7 @@ export interface ButtonTarget {
 type ButtonAction = 'again' | 'delete';
 
 // custom_id (at most 100 characters): sandpiper:<action>:<m|c>:<source id>:<owner id>. A press
-// carries everything it needs, so buttons keep working after a restart (kept /run code aside).
+// carries everything it needs, so buttons keep working after a restart (kept command code aside).
 const PREFIX = 'sandpiper';
 const KINDS = { m: 'message', c: 'code' } as const;
 
@@ -45,21 +53,22 @@ function parseButton(id: string): { action: ButtonAction; target: ButtonTarget }
 }
 
 const NOT_YOURS = 'Only the person who asked for this result, or someone who can manage messages, can delete it.';
-const CODE_FORGOTTEN = 'That code is no longer kept, so it can’t run again. Use /run again.';
+const CODE_FORGOTTEN = 'That code is no longer kept, so it can’t run again. Use /run or /timeit again.';
 const MESSAGE_GONE = 'The message with that code is gone, so it can’t run again.';
 
 export interface ButtonDeps {
   answers: Answers<PostedReply>;
-  /** /run code by interaction id: a slash command's result has no message to read it from again. */
-  codes: ExpiringMap<string, string>;
-  prefix: string;
+  /** /run and /timeit code by interaction id: a slash command's result has no message to read it from again. */
+  codes: ExpiringMap<string, KeptCode>;
+  prefixes: Prefixes;
   log: Logger;
 }
 
 /**
  * The handler for presses of our buttons (undefined for any other interaction): "Run again"
  * re-runs the code and updates the result it sits on, which still belongs to whoever asked first;
- * "Delete" removes the result, for the asker or moderators.
+ * "Delete" removes the result, for the asker or moderators. What was timed is timed again: a
+ * !timeit message is read again with its prefix, and kept /timeit code keeps its mode.
  */
 export function buttonHandler(deps: ButtonDeps) {
   return (interaction: Interaction): (() => Promise<void>) | undefined => {
@@ -70,19 +79,20 @@ export function buttonHandler(deps: ButtonDeps) {
   };
 }
 
-async function runAgain({ answers, codes, prefix, log }: ButtonDeps, interaction: ButtonInteraction, target: ButtonTarget): Promise<void> {
+async function runAgain({ answers, codes, prefixes, log }: ButtonDeps, interaction: ButtonInteraction, target: ButtonTarget): Promise<void> {
   const buttons = resultButtons(target);
   const { source } = target;
   if (source.kind === 'code') {
-    const code = codes.get(source.id);
-    if (code === undefined) return answerPrivately(interaction, CODE_FORGOTTEN);
-    answers.answer(interactionAsk(interaction, { trigger: 'button', text: code, read: readCode, buttons }, log));
+    const kept = codes.get(source.id);
+    if (kept === undefined) return answerPrivately(interaction, CODE_FORGOTTEN);
+    const read = (text: string) => readCode(text, kept.mode);
+    answers.answer(interactionAsk(interaction, { trigger: 'button', text: kept.text, read, buttons }, log));
     return;
   }
   const message = await readAgain(interaction, source.id, log);
   if (!message) return answerPrivately(interaction, MESSAGE_GONE);
-  const read = (text: string) => readMessage(text, prefix, true);
-  answers.answer(interactionAsk(interaction, { trigger: 'button', text: message.content, read, messageId: message.id, buttons }, log));
+  const read = (text: string) => readMessage(text, prefixes, true);
+  answers.answer(interactionAsk(interaction, { trigger: 'button', text: message.content, read, messageId: message.id, files: attachedFiles(message), buttons }, log));
 }
 
 /** The message as it is now (it may have been edited), or undefined when it is gone. */

@@ -8,8 +8,8 @@ import { errorFields, isDisallowedIntents } from './errors.js';
 export const MESSAGE_CONTENT_MISSING =
   'Discord refused the Message Content intent (it is privileged: enable it in the Developer Portal, ' +
   'Bot → Privileged Gateway Intents). Connected without it, Discord hides the text of server messages ' +
-  "that don't mention the bot: `!run` messages, ▶️ reactions and their edits find no code there. " +
-  '/run, the "Run Python" menu, @mentions and DMs still work.';
+  "that don't mention the bot: `!run` and `!timeit` messages, ▶️ reactions and their edits find no code there. " +
+  '/run, /timeit, the "Run Python" menu, @mentions and DMs still work.';
 
 /** How long logging in (until the gateway says ready) may take: start-up fails rather than hangs. */
 const LOGIN_MS = 30_000;

@@ -5,12 +5,12 @@ import { ExpiringMap } from '../../src/expiring-map.js';
 import { DISCORD } from '../../src/platforms.js';
 import { Work } from '../../src/work.js';
 import { isAllowed, NOT_HERE } from './access.js';
-import { buttonHandler } from './buttons.js';
+import { buttonHandler, type KeptCode } from './buttons.js';
 import { connect, disconnect } from './client.js';
 import { errorFields } from './errors.js';
 import { listenForMessages } from './messages.js';
 import { answerPrivately, postedReplies, type PostedReply } from './post.js';
-import { runCommandHandler } from './run-command.js';
+import { codeCommandHandler } from './run-command.js';
 import { runMenuHandler } from './run-menu.js';
 
 /** Timings fixed in production and shortened by tests. */
@@ -19,7 +19,7 @@ export interface Tuning {
   editDebounceMs: number;
 }
 
-/** How long /run code stays available to "Run again", and how much of it is kept. */
+/** How long /run and /timeit code stays available to "Run again", and how much of it is kept. */
 const CODE_TTL_MS = 24 * 60 * 60_000;
 const KEPT_CODES = 1000; // each at most SANDBOX_MAX_CODE_KB
 
@@ -33,6 +33,7 @@ export async function start({ config, evaluator, log }: AdapterContext, tuning: 
   const work = new Work(log, errorFields);
   const answers = new Answers<PostedReply>({
     evaluator,
+    fileLimits: config.sandbox.limits.files,
     profile: DISCORD,
     replies: postedReplies(log),
     work,
@@ -40,11 +41,11 @@ export async function start({ config, evaluator, log }: AdapterContext, tuning: 
     editWindowMs: discord.editWindowMs,
     editDebounceMs: tuning.editDebounceMs,
   });
-  const codes = new ExpiringMap<string, string>(CODE_TTL_MS, KEPT_CODES);
+  const codes = new ExpiringMap<string, KeptCode>(CODE_TTL_MS, KEPT_CODES);
   const interactionHandlers = [
-    runCommandHandler({ answers, codes, log }),
-    runMenuHandler({ answers, prefix: discord.prefix, log }),
-    buttonHandler({ answers, codes, prefix: discord.prefix, log }),
+    codeCommandHandler({ answers, codes, log }),
+    runMenuHandler({ answers, prefixes: discord, log }),
+    buttonHandler({ answers, codes, prefixes: discord, log }),
   ];
 
   const listen = (client: Client) => {

@@ -14,6 +14,7 @@ import type { Logger } from '../../src/log.js';
 import type { Trigger } from '../../src/request.js';
 import type { Work } from '../../src/work.js';
 import { isAllowed } from './access.js';
+import { attachedFiles } from './attachments.js';
 import { resultButtons } from './buttons.js';
 import { deliver, type Destination, type PostedReply } from './post.js';
 import { isAddressed, readMessage } from './read.js';
@@ -27,7 +28,7 @@ export interface MessageDeps {
 }
 
 /**
- * Messages addressed to the bot (the prefix, a mention, a DM) and messages given the run emoji
+ * Messages addressed to the bot (a prefix, a mention, a DM) and messages given the run emoji
  * become Asks; their edits and deletions reach the replies that follow them.
  */
 export function listenForMessages(deps: MessageDeps): void {
@@ -80,7 +81,8 @@ function messageAsk({ config, log }: MessageDeps, message: Message, requester: U
     source: message.id,
     messageId: message.id,
     text: message.content,
-    read: (text) => readMessage(text, config.prefix, explicit),
+    read: (text) => readMessage(text, config, explicit),
+    files: attachedFiles(message),
     indicator: hourglass(message),
     post: (reply) => deliver(destinationsFor(message, requester, buttons), reply, where),
   };

@@ -11,6 +11,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Ask, PostedReplies } from '../../src/answers.js';
+import type { IncomingFile } from '../../src/incoming-files.js';
 import type { Intake } from '../../src/intake.js';
 import type { Logger } from '../../src/log.js';
 import { DISCORD } from '../../src/platforms.js';
@@ -47,7 +48,7 @@ interface ReplyPayload {
   components: ActionRowBuilder<ButtonBuilder>[];
 }
 
-const TOO_BIG = '⚠️ The full output was too big to attach.';
+const TOO_BIG = '⚠️ The files were too big to attach.';
 
 /**
  * Posts `reply` to the first destination that takes it; never throws. Any failure moves on to the
@@ -73,7 +74,10 @@ export async function deliver(destinations: Destination[], reply: Reply, log: Lo
 /** Updating a reply in place keeps its buttons and note; deleting it deletes the message. */
 export function postedReplies(log: Logger): PostedReplies<PostedReply> {
   return {
-    update: async (posted, reply) => void (await sendFitting({ ...posted, what: 'edit', send: (p) => posted.message.edit(p) }, reply, log)),
+    update: async (posted, reply) => {
+      await sendFitting({ ...posted, what: 'edit', send: (p) => posted.message.edit(p) }, reply, log);
+      return posted; // the edit replaced the message's files too
+    },
     remove: async (posted) => void (await posted.message.delete()),
   };
 }
@@ -84,7 +88,7 @@ async function sendFitting(destination: Destination, reply: Reply, log: Logger):
     return await destination.send(payload(reply, destination, true));
   } catch (error) {
     if (!isTooLarge(error) || reply.attachments.length === 0) throw error;
-    log.warn({ destination: destination.what, ...errorFields(error) }, 'the full output is over the upload limit: sending without it');
+    log.warn({ destination: destination.what, ...errorFields(error) }, 'the files are over the upload limit: sending without them');
     const note = [destination.note, TOO_BIG].filter(Boolean).join('\n');
     return destination.send(payload(reply, { ...destination, note }, false));
   }
@@ -113,6 +117,8 @@ export interface InteractionRequest {
   read(text: string): Intake;
   /** The message holding the code, when there is one. */
   messageId?: string;
+  /** That message's attachments. */
+  files?: readonly IncomingFile[];
   buttons: ActionRowBuilder<ButtonBuilder>;
 }
 
@@ -122,7 +128,7 @@ export interface InteractionRequest {
  * a refusal or a notice is answered privately, and first. The result replaces the acknowledgement.
  */
 export function interactionAsk(interaction: RunInteraction, request: InteractionRequest, log: Logger): Ask<PostedReply> {
-  const { trigger, text, read, messageId, buttons } = request;
+  const { trigger, text, read, messageId, files, buttons } = request;
   const where = log.child({ trigger, guild: interaction.guildId, channel: interaction.channelId, user: interaction.user.id });
   const destinations: Destination[] = [
     {
@@ -142,6 +148,7 @@ export function interactionAsk(interaction: RunInteraction, request: Interaction
     ...(messageId === undefined ? {} : { messageId }),
     text,
     read,
+    ...(files === undefined ? {} : { files }),
     indicator: { show: () => acknowledge(interaction), hide: async () => {} },
     post: (reply) => deliver(destinations, reply, where),
     tell: (reply) => answerPrivately(interaction, reply.text),

@@ -1,9 +1,9 @@
 import { REST, Routes, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import { RUN_COMMAND_DEFINITION } from './run-command.js';
+import { RUN_COMMAND_DEFINITION, TIMEIT_COMMAND_DEFINITION } from './run-command.js';
 import { RUN_MENU_DEFINITION } from './run-menu.js';
 
 /** The application commands the adapter answers. */
-const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [RUN_COMMAND_DEFINITION, RUN_MENU_DEFINITION];
+const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [RUN_COMMAND_DEFINITION, TIMEIT_COMMAND_DEFINITION, RUN_MENU_DEFINITION];
 
 export interface RegisterSettings {
   token: string;

@@ -9,7 +9,8 @@ import type { Answers } from '../../src/answers.js';
 import type { Logger } from '../../src/log.js';
 import { resultButtons } from './buttons.js';
 import { interactionAsk, type PostedReply } from './post.js';
-import { readMessage } from './read.js';
+import { readMessage, type Prefixes } from './read.js';
+import { attachedFiles } from './attachments.js';
 
 const RUN_MENU = 'Run Python';
 
@@ -22,7 +23,7 @@ export const RUN_MENU_DEFINITION = new ContextMenuCommandBuilder()
 
 export interface RunMenuDeps {
   answers: Answers<PostedReply>;
-  prefix: string;
+  prefixes: Prefixes;
   log: Logger;
 }
 
@@ -34,10 +35,13 @@ export function runMenuHandler(deps: RunMenuDeps) {
   };
 }
 
-/** Chosen for this message on purpose: with no code in it, it gets a notice (read like a mention). */
-function runTarget({ answers, prefix, log }: RunMenuDeps, interaction: MessageContextMenuCommandInteraction): void {
+/**
+ * Chosen for this message on purpose: with no code in it, it gets a notice (read like a mention).
+ * A message starting with the timeit prefix is timed, as it says.
+ */
+function runTarget({ answers, prefixes, log }: RunMenuDeps, interaction: MessageContextMenuCommandInteraction): void {
   const message = interaction.targetMessage;
   const buttons = resultButtons({ source: { kind: 'message', id: message.id }, owner: interaction.user.id });
-  const read = (text: string) => readMessage(text, prefix, true);
-  answers.answer(interactionAsk(interaction, { trigger: 'context_menu', text: message.content, read, messageId: message.id, buttons }, log));
+  const read = (text: string) => readMessage(text, prefixes, true);
+  answers.answer(interactionAsk(interaction, { trigger: 'context_menu', text: message.content, read, messageId: message.id, files: attachedFiles(message), buttons }, log));
 }

@@ -32,7 +32,7 @@ export async function start({ config, evaluator, log }: AdapterContext): Promise
   const work = new Work(log, (error) => ({ reason: describeSlackError(error) }));
   const dedup = new Deduplicator();
   const poster = new ReplyPoster(client, log);
-  const answers = new Answers<PostedReply>({ evaluator, profile: SLACK, replies: poster, work, log, editWindowMs: slack.editWindowMs });
+  const answers = new Answers<PostedReply>({ evaluator, fileLimits: config.sandbox.limits.files, profile: SLACK, replies: poster, work, log, editWindowMs: slack.editWindowMs });
   app.use(dedup.middleware(log));
   registerTriggers(app, { answers, poster, client, cache: new MessageCache(client, log), dedup, runReaction: slack.runReaction });
   // Handlers catch their own failures; this is the net for whatever Bolt itself reports.

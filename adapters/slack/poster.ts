@@ -16,14 +16,17 @@ export interface ReplyTarget {
 /** A reply the bot posted, so it can be updated or deleted later. */
 export interface PostedReply extends ReplyTarget {
   ts: string;
+  /** The files uploaded with it (output.txt, plots, files the program wrote): a re-run replaces them. */
+  fileIds: readonly string[];
 }
 
-const UPLOAD_FAILED = '⚠️ The full output could not be attached, so only this preview is shown.';
+const UPLOAD_FAILED = '⚠️ The files could not be attached, so only this message is shown.';
 
 /**
  * Everything the bot writes as a reply: the message (with unfurling off: output is not a link
- * preview), the full output as a file in the same thread when the preview was cut, and updates and
- * deletions of replies. A failed upload only adds a note.
+ * preview), its files (the full output when the preview was cut, the files the program left) in
+ * the same thread, and updates and deletions of replies, files included. A failed upload only adds
+ * a note.
  */
 export class ReplyPoster implements PostedReplies<PostedReply> {
   constructor(
@@ -46,9 +49,8 @@ export class ReplyPoster implements PostedReplies<PostedReply> {
         unfurl_media: false,
       });
       if (!posted.ts) throw new Error('chat.postMessage answered without the message ts');
-      const sent: PostedReply = { ...target, ts: posted.ts };
-      await this.attach(sent, reply);
-      return sent;
+      const sent: PostedReply = { ...target, ts: posted.ts, fileIds: [] };
+      return { ...sent, fileIds: await this.attach(sent, reply) };
     } catch (error) {
       const reason = describeSlackError(error);
       if (!respond) {
@@ -61,27 +63,51 @@ export class ReplyPoster implements PostedReplies<PostedReply> {
     }
   }
 
-  async update(sent: PostedReply, reply: Reply): Promise<void> {
+  async update(sent: PostedReply, reply: Reply): Promise<PostedReply> {
     await this.client.chat.update({ channel: sent.channel, ts: sent.ts, ...replyMessage(reply, sent.notes) });
-    await this.attach(sent, reply);
+    await this.deleteFiles(sent); // no stale output.txt or plot from the earlier run
+    return { ...sent, fileIds: await this.attach(sent, reply) };
   }
 
   async remove(sent: PostedReply): Promise<void> {
     await this.client.chat.delete({ channel: sent.channel, ts: sent.ts });
+    await this.deleteFiles(sent);
   }
 
-  /** Uploads the reply's files (output.txt) into the reply's thread; on failure, says so in the reply. */
-  private async attach(sent: PostedReply, reply: Reply): Promise<void> {
-    if (reply.attachments.length === 0) return;
+  /**
+   * Uploads the reply's files into the reply's thread and returns their ids; on failure, says so
+   * in the reply.
+   */
+  private async attach(sent: PostedReply, reply: Reply): Promise<string[]> {
+    if (reply.attachments.length === 0) return [];
     try {
-      await this.client.files.uploadV2({
+      const uploaded = await this.client.files.uploadV2({
         channel_id: sent.channel,
         thread_ts: sent.threadTs ?? sent.ts,
         file_uploads: reply.attachments.map((file) => ({ file: file.data, filename: file.name, title: file.name })),
       });
+      return uploadedIds(uploaded);
     } catch (error) {
-      this.log.warn({ channel: sent.channel, ts: sent.ts, reason: describeSlackError(error) }, 'could not upload the full output');
+      this.log.warn({ channel: sent.channel, ts: sent.ts, reason: describeSlackError(error) }, 'could not upload the files');
       await this.client.chat.update({ channel: sent.channel, ts: sent.ts, ...replyMessage(reply, [...sent.notes, UPLOAD_FAILED]) });
+      return [];
     }
   }
+
+  /** Deletes the files uploaded with a reply; one that can't be deleted is logged, not fatal. */
+  private async deleteFiles(sent: PostedReply): Promise<void> {
+    for (const file of sent.fileIds) {
+      try {
+        await this.client.files.delete({ file });
+      } catch (error) {
+        this.log.warn({ channel: sent.channel, file, reason: describeSlackError(error) }, 'could not delete a file of an earlier reply');
+      }
+    }
+  }
+}
+
+/** The ids of the files files.uploadV2 uploaded (it answers with one completion per file). */
+function uploadedIds(result: webApi.WebAPICallResult): string[] {
+  const completions = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files ?? [];
+  return completions.flatMap((completion) => completion.files ?? []).flatMap((file) => (file.id ? [file.id] : []));
 }

@@ -1,8 +1,7 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { Answers, Ask } from '../../src/answers.js';
-import { interpret } from '../../src/intake.js';
+import { interpret, type CodeMode, type CommandWords, type ReadOptions } from '../../src/intake.js';
 import type { Trigger } from '../../src/request.js';
-import type { ExtractOptions } from '../../src/snippet.js';
 import type { Deduplicator } from './dedup.js';
 import { hourglass } from './hourglass.js';
 import { toSlackMessage, type MessageCache, type SlackMessage } from './message-cache.js';
@@ -10,8 +9,8 @@ import { typedText } from './message-text.js';
 import type { PostedReply, ReplyPoster } from './poster.js';
 import { privateMessage } from './reply-message.js';
 
-/** The slash command and the message shortcut's callback_id, as declared in manifest.json. */
-export const RUN_COMMAND = '/run';
+/** The slash commands and the message shortcut's callback_id, as declared in manifest.json. */
+export const CODE_COMMANDS: CommandWords = { run: '/run', timeit: '/timeit' };
 export const RUN_SHORTCUT = 'run_python';
 
 export interface TriggerDeps {
@@ -31,7 +30,8 @@ interface SlackAsk {
   channel: string;
   /** The text holding the code, in Slack's wire format. */
   text: string;
-  extract: ExtractOptions;
+  /** How its text is read, the first time and again on an edit (a timing stays a timing). */
+  extract: ReadOptions;
   /** The message holding the code: the reply goes in its thread, and follows its edits and deletion. */
   message?: SlackMessage;
   /** Commands and shortcuts: answers only the asker sees (notices, or a reply the channel refused). */
@@ -48,21 +48,24 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
   const { answers, cache, dedup, runReaction } = deps;
   const toAsk = (slack: SlackAsk) => askFor(slack, deps);
 
-  app.command(RUN_COMMAND, async ({ command, ack, respond }) => {
-    await ack();
-    answers.answer(
-      toAsk({
-        trigger: 'slash',
-        user: command.user_id,
-        channel: command.channel_id,
-        text: command.text,
-        extract: { explicit: true, raw: true },
-        respond,
-        // Nobody else sees the command, so the result says who ran it.
-        notes: [`Requested by <@${command.user_id}> with \`${RUN_COMMAND}\``],
-      }),
-    );
-  });
+  // /run runs its text, /timeit times it: both read it as the code itself.
+  for (const [mode, name] of Object.entries(CODE_COMMANDS) as Array<[CodeMode, string]>) {
+    app.command(name, async ({ command, ack, respond }) => {
+      await ack();
+      answers.answer(
+        toAsk({
+          trigger: 'slash',
+          user: command.user_id,
+          channel: command.channel_id,
+          text: command.text,
+          extract: { explicit: true, raw: true, timeit: mode === 'timeit' },
+          respond,
+          // Nobody else sees the command, so the result says who ran it.
+          notes: [`Requested by <@${command.user_id}> with \`${name}\``],
+        }),
+      );
+    });
+  }
 
   app.shortcut(RUN_SHORTCUT, async ({ shortcut, ack, respond }) => {
     await ack();

@@ -5,7 +5,8 @@
 # `docker import`. Needs root, debootstrap and a Debian mirror (DEBIAN_MIRROR, DEBIAN_SUITE).
 set -euo pipefail
 
-packages_file=${1:?usage: build-offline.sh PACKAGES_FILE > rootfs.tar}
+recipe=${1:?usage: build-offline.sh RECIPE_DIR > rootfs.tar}
+packages_file=$recipe/packages.txt
 suite=${DEBIAN_SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -20,6 +21,11 @@ trap 'rm -rf "$rootfs"' EXIT
 debian_packages=$(awk '!/^#/ && NF { print $2 }' "$packages_file" | paste -sd, -)
 debootstrap --variant=minbase --include="python3,${debian_packages}" \
   "$suite" "$rootfs" "$mirror" >&2
+
+# What the Dockerfile adds too: the matplotlib backend that turns plt.show() into PNG files, and
+# matplotlib's font cache built once here, so no run rebuilds it (the bootstrap links it into place).
+install -D -m 0644 "$recipe/sandpiper_plots.py" "$rootfs/opt/sandpiper/python/sandpiper_plots.py"
+chroot "$rootfs" env MPLCONFIGDIR=/opt/sandpiper/matplotlib python3 -c 'import matplotlib.font_manager' >&2
 
 # No package manager state, caches, docs or locales: smaller, and nothing to install with.
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/* "$rootfs"/var/cache/debconf/*-old \

@@ -9,9 +9,11 @@ import type Docker from 'dockerode';
 import { followProgress } from './progress.js';
 import {
   dockerfileBase,
+  dockerfileEnv,
   imageAsset,
   LABEL_BUILD,
   LABEL_RECIPE,
+  RECIPE_FILES,
   recipeHash,
 } from './recipe.js';
 
@@ -57,7 +59,7 @@ function labels(method: BuildMethod): Record<string, string> {
 
 async function buildFromDockerfile(docker: Docker, tag: string, log: Log): Promise<void> {
   const stream = await docker.buildImage(
-    { context: imageAsset(''), src: ['Dockerfile', 'packages.txt'] },
+    { context: imageAsset(''), src: [...RECIPE_FILES] },
     { t: tag, labels: labels('dockerfile'), rm: true, forcerm: true },
   );
   await followProgress(docker, stream, log);
@@ -77,6 +79,7 @@ async function buildOffline(docker: Docker, tag: string, log: Log): Promise<void
     const changes = [
       ...Object.entries(labels('offline')).map(([key, value]) => `LABEL ${key}=${value}`),
       'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      ...dockerfileEnv(),
       'CMD ["python3"]',
     ];
     log(`importing the root filesystem as ${tag}`);
@@ -89,7 +92,7 @@ async function buildOffline(docker: Docker, tag: string, log: Log): Promise<void
 
 /** Runs build-offline.sh into a tar file; its progress (stderr) goes to the log line by line. */
 async function runBuildScript(tarball: string, log: Log): Promise<void> {
-  const child = spawn('bash', [imageAsset('build-offline.sh'), imageAsset('packages.txt')], {
+  const child = spawn('bash', [imageAsset('build-offline.sh'), imageAsset('')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const written = pipeline(child.stdout, createWriteStream(tarball));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { sandboxAsset } from '../assets.js';
 
 /** The files that define the sandbox image. Changing any of them changes the image tag. */
-const RECIPE_FILES = ['Dockerfile', 'packages.txt', 'build-offline.sh'] as const;
+export const RECIPE_FILES = ['Dockerfile', 'packages.txt', 'build-offline.sh', 'sandpiper_plots.py'] as const;
 
 export const IMAGE_REPOSITORY = 'sandpiper-python';
 /** Image label holding the recipe hash, so `doctor` can tell a current image from a stale one. */
@@ -36,4 +36,11 @@ export function dockerfileBase(): string {
   const from = /^FROM\s+(\S+)/m.exec(readFileSync(imageAsset('Dockerfile'), 'utf8'));
   if (!from?.[1]) throw new Error('sandbox/image/Dockerfile has no FROM line');
   return from[1];
+}
+
+/** The Dockerfile's ENV lines: the offline build applies the same ones when it imports the image. */
+export function dockerfileEnv(): string[] {
+  return readFileSync(imageAsset('Dockerfile'), 'utf8')
+    .split('\n')
+    .filter((line) => /^ENV\s/.test(line));
 }

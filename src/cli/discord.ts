@@ -4,7 +4,7 @@ import { UsageError, type CommandHelp } from './usage.js';
 
 export const discordHelp: CommandHelp = {
   synopsis: 'discord register [--guild ID]',
-  summary: 'register /run and "Run Python" with Discord',
+  summary: 'register /run, /timeit and "Run Python" with Discord',
   details: `  --guild ID  in that server only, where they show at once (else globally, which Discord
               may take a few minutes to show)
 
@@ -17,7 +17,7 @@ interface CommandRegistrar {
 }
 
 /**
- * `sandpiper discord register [--guild ID]`: registers /run and "Run Python" with Discord,
+ * `sandpiper discord register [--guild ID]`: registers /run, /timeit and "Run Python" with Discord,
  * globally or in one guild (where they show at once). The command definitions belong to the
  * adapter, which is loaded at run time: src/ never imports adapters/ statically (docs/architecture.md §1).
  */

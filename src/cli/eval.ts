@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { openSandbox } from '../sandbox.js';
-import type { RunResult } from '../../sandbox/result.js';
+import { runResultJson, type RunFile, type RunResult } from '../../sandbox/result.js';
+import type { RunInput } from '../../sandbox/request.js';
+import { attachmentName } from '../render-files.js';
+import { saveFiles } from '../saved-files.js';
 import { UsageError } from './usage.js';
 
 interface Input {
@@ -23,6 +26,11 @@ async function readInputs(paths: string[]): Promise<Input[]> {
         : { name: basename(path), code: await readFile(path, 'utf8').catch(() => missing(path)) },
     ),
   );
+}
+
+/** `--file PATH`s, each under its base name. */
+async function readFiles(paths: string[]): Promise<RunFile[]> {
+  return Promise.all(paths.map(async (path) => ({ name: basename(path), bytes: await readFile(path).catch(() => missing(path)) })));
 }
 
 function missing(path: string): never {
@@ -47,18 +55,30 @@ function summary(name: string, result: RunResult): string {
 }
 
 /**
- * `sandpiper eval [FILE...|-] [--json]`: runs each input through the same sandbox path as the
- * bot, one after another. With --json, one RunResult per line (JSON Lines) in input order.
- * Exit code 0 when every run was ok, 1 otherwise.
+ * `sandpiper eval [--json] [--file PATH]... [--timeit [--setup CODE]] [FILE...|-]`: runs each input
+ * through the same sandbox path as the bot, one after another. With --json, one RunResult per
+ * line (JSON Lines) in input order. Exit code 0 when every run was ok, 1 otherwise.
  */
 export async function evalCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      file: { type: 'string', multiple: true, default: [] },
+      timeit: { type: 'boolean', default: false },
+      setup: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
+  if (values.setup !== undefined && !values.timeit) throw new UsageError('eval: --setup goes with --timeit');
+  const files = await readFiles(values.file);
   const inputs = await readInputs(positionals);
+  const request = (code: string): RunInput => ({
+    code,
+    ...(files.length ? { files } : {}),
+    ...(values.timeit ? { timeit: { setup: values.setup ?? '' } } : {}),
+  });
   const config = loadConfig();
   const log = createLogger(config.logLevel ?? 'warn'); // stdout is for results; keep stderr quiet
   // The bot's path, pool included; but a pool larger than the work would only start idle sandboxes.
@@ -70,14 +90,15 @@ export async function evalCommand(args: string[]): Promise<number> {
     // and each run below answers with a sandbox_error saying why.
     await sandbox.ready;
     for (const input of inputs) {
-      const result = await sandbox.run({ code: input.code });
+      const result = await sandbox.run(request(input.code));
       allOk &&= result.status === 'ok';
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.stdout.write(`${JSON.stringify(runResultJson(result))}\n`);
       } else {
         process.stdout.write(result.output);
         if (result.output && !result.output.endsWith('\n')) process.stdout.write('\n');
-        process.stderr.write(`${summary(input.name, result)}\n`);
+        const saved = await saveFiles(result.files.map(({ name, bytes }) => ({ name: attachmentName(name), data: bytes })));
+        for (const line of [...saved, summary(input.name, result)]) process.stderr.write(`${line}\n`);
       }
     }
   } finally {

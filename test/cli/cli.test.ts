@@ -44,6 +44,31 @@ describe('sandpiper eval', () => {
     expect(result.durationMs).toBeLessThan(1000 + KILL_ALLOWANCE_MS);
   });
 
+  it('--file puts files in the working directory; --json carries the files the run left, in base64, sorted', async () => {
+    const data = file('data.csv', 'n\n1\n2\n');
+    const code = 'import json\nrows = open("data.csv").read().split()[1:]\njson.dump({"sum": sum(map(int, rows))}, open("sum.json", "w"))\nopen("a.bin", "wb").write(bytes([0, 255]))';
+    const run = await runCli(['eval', '--json', '--file', data, file('sum.py', code)]);
+    const result = JSON.parse(run.stdout) as { status: string; files: Array<{ name: string; size: number; content: string }> };
+    expect(result.status).toBe('ok');
+    expect(result.files).toEqual([
+      { name: 'a.bin', size: 2, content: 'AP8=' },
+      { name: 'sum.json', size: 10, content: Buffer.from('{"sum": 3}').toString('base64') },
+    ]);
+  });
+
+  it('without --json, the files are saved in a new folder, named on stderr', async () => {
+    const run = await runCli(['eval'], { stdin: 'open("out.txt", "w").write("saved")' });
+    const saved = /📎 out\.txt: (\S+)/.exec(run.stderr)?.[1];
+    expect(saved && readFileSync(saved, 'utf8')).toBe('saved');
+  });
+
+  it('--timeit prints timeit’s summary line, with --setup run first', async () => {
+    const run = await runCli(['eval', '--timeit', '--setup', 'xs = list(range(1000))'], { stdin: 'sorted(xs)' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ loops?, best of \d+: [\d.]+ (nsec|usec|msec|sec) per loop\n$/);
+    expect((await runCli(['eval', '--setup', 'x = 1'], { stdin: 'x' })).stderr).toContain('--setup goes with --timeit');
+  });
+
   it('refuses bad usage with exit code 2', async () => {
     const unknown = await runCli(['eval', '--nope']);
     expect(unknown.code).toBe(2);

@@ -28,8 +28,13 @@ describe('MessageAssembler', () => {
     expect(feed(['/run', 'for i in range(3):', '    print(i)', ''])).toEqual([null, null, null, '/run\nfor i in range(3):\n    print(i)']);
   });
 
-  it('sends /run with code on its line at once', () => {
-    expect(feed(['/run print(1)'])).toEqual(['/run print(1)']);
+  it('collects code after a lone /timeit the same way: blocks for the setup and the statement', () => {
+    const lines = ['/timeit', '```py', 'x = list(range(9))', '```', '```py', 'sum(x)', '```', ''];
+    expect(feed(lines)).toEqual([null, null, null, null, null, null, null, lines.slice(0, -1).join('\n')]);
+  });
+
+  it('sends /run or /timeit with code on its line at once', () => {
+    expect(feed(['/run print(1)', '/timeit sum(range(9))'])).toEqual(['/run print(1)', '/timeit sum(range(9))']);
   });
 
   it('takes a paste as one message: its lines never send, the Enter after it does', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readMessage } from '../../adapters/console/message.js';
 import { interpret } from '../../src/intake.js';
 
-describe('readMessage: a terminal message is read as a DM, or as code after /run', () => {
+describe('readMessage: a terminal message is read as a DM, or as code after /run or /timeit', () => {
   it.each([
     'hello there',
     'try `print(42)` please',
@@ -21,6 +21,17 @@ describe('readMessage: a terminal message is read as a DM, or as code after /run
 
   it('takes blocks after /run as blocks, stdin included', () => {
     expect(readMessage('/run\n```py\nprint(input())\n```\n```stdin\nAda\n```')).toEqual({ kind: 'run', code: 'print(input())', stdin: 'Ada\n' });
+  });
+
+  it('times what follows /timeit: with several blocks, the first is the setup', () => {
+    expect(readMessage('/timeit sum(range(100))')).toEqual({ kind: 'run', code: 'sum(range(100))', timeit: { setup: '' } });
+    expect(readMessage('/timeit\n```py\nx = list(range(100))\n```\n```py\nsum(x)\n```')).toEqual({
+      kind: 'run',
+      code: 'sum(x)',
+      timeit: { setup: 'x = list(range(100))' },
+    });
+    expect(readMessage('/timeit')).toMatchObject({ kind: 'notice', message: expect.stringMatching(/^That code is empty\. To time code/) });
+    expect(readMessage('/timeitall x')).toEqual(interpret('/timeitall x', { explicit: true }));
   });
 
   it('says an empty /run is empty, and does not take /runner for /run', () => {

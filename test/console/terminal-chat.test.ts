@@ -17,6 +17,8 @@ const PROMPT = 'you ›';
 const CONTINUED = '...';
 const RUNNING = '⏳ running… (Ctrl-C cancels)';
 const QUIT_HINT = 'To quit, press Ctrl-C again or Ctrl-D.';
+// timeit's summary line, as the sandbox prints it for a timed run.
+const TIMEIT_SUMMARY = String.raw`\d+ loops?, best of \d+: \d+(?:\.\d+)? (?:nsec|usec|msec|sec) per loop`;
 
 const terminals: TmuxTerminal[] = [];
 afterEach(async () => {
@@ -144,6 +146,21 @@ describe('the terminal chat, in a real terminal', () => {
     await chat.press('Enter');
     const looked = await chat.waitFor('the reply to the block', (shown) => count(shown, PROMPT) === 4 && isAtPrompt(shown));
     expect(looked).toMatch(/\.\.\.\n⏳ running… \(Ctrl-C cancels\)\n✅ done in [^\n]+\nseen\nyou ›$/);
+  });
+
+  it('times the code after /timeit; after a lone /timeit, a first block is the setup', async () => {
+    // Timing takes a second or two of repeats: a long wall clock, so a loaded host does not cut it.
+    const chat = await openChat({ SANDBOX_TIMEOUT_S: '20' });
+    expect(await ask(chat, '/timeit sum(range(100))')).toMatch(new RegExp(`^${escape(RUNNING)}\\n✅ done in [^\\n]+\\n${TIMEIT_SUMMARY}$`));
+
+    await chat.type('/timeit');
+    await chat.press('Enter');
+    await chat.waitFor('the lone /timeit waiting for its code', (shown) => lastLine(shown) === CONTINUED);
+    // Without the setup, sum(numbers) would fail with a NameError instead of being timed.
+    await chat.paste('```py\nnumbers = list(range(100))\n```\n```py\nsum(numbers)\n```\n');
+    await chat.press('Enter');
+    const timed = await chat.waitFor('the timing with a setup', (shown) => count(shown, PROMPT) === 3 && isAtPrompt(shown));
+    expect(timed).toMatch(new RegExp(`\`\`\`\\n\\.\\.\\.\\n${escape(RUNNING)}\\n✅ done in [^\\n]+\\n${TIMEIT_SUMMARY}\\n${PROMPT}$`));
   });
 
   it('cuts 1,000 printed lines to 30, as a chat would, and saves the full output to a file', async () => {

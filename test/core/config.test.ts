@@ -9,7 +9,15 @@ describe('loadConfig', () => {
     expect(config.sandbox).toEqual({
       image: defaultImageTag(),
       runtime: 'runc',
-      limits: { timeoutS: 5, memoryMb: 128, pids: 64, cpus: 1, tmpfsMb: 16, outputKb: 64 },
+      limits: {
+        timeoutS: 5,
+        memoryMb: 128,
+        pids: 64,
+        cpus: 1,
+        tmpfsMb: 16,
+        outputKb: 64,
+        files: { count: 10, fileKb: 8192, totalKb: 8192, collectS: 1 },
+      },
       maxCodeBytes: 64 * 1024,
       poolSize: 4,
     });
@@ -31,13 +39,25 @@ describe('loadConfig', () => {
       SANDBOX_TMPFS_MB: '8',
       SANDBOX_OUTPUT_KB: '16',
       SANDBOX_MAX_CODE_KB: '128',
+      SANDBOX_FILES: '3',
+      SANDBOX_FILE_KB: '100',
+      SANDBOX_FILES_TOTAL_KB: '200',
+      SANDBOX_FILES_COLLECT_S: '0.5',
       SANDBOX_POOL_SIZE: '0',
       LOG_LEVEL: 'debug',
     });
     expect(config.sandbox).toEqual({
       image: 'my/python:3.12',
       runtime: 'runsc',
-      limits: { timeoutS: 2.5, memoryMb: 256, pids: 32, cpus: 0.5, tmpfsMb: 8, outputKb: 16 },
+      limits: {
+        timeoutS: 2.5,
+        memoryMb: 256,
+        pids: 32,
+        cpus: 0.5,
+        tmpfsMb: 8,
+        outputKb: 16,
+        files: { count: 3, fileKb: 100, totalKb: 200, collectS: 0.5 },
+      },
       maxCodeBytes: 128 * 1024,
       poolSize: 0,
     });
@@ -179,12 +199,23 @@ describe('platform configuration', () => {
       applicationId: '123',
       apiUrl: 'http://127.0.0.1:9/api',
       prefix: '!run',
+      timeitPrefix: '!timeit',
       runEmoji: '▶️',
       dms: false,
       guilds: ['1', '2', '3'],
       channels: [],
       editWindowMs: 60_000,
     });
+  });
+
+  it('reads a timeit prefix of its own, which must differ from the run prefix', () => {
+    expect(loadConfig({ DISCORD_TOKEN: 't', DISCORD_PREFIX: '?run', DISCORD_TIMEIT_PREFIX: '?time' }).discord).toMatchObject({
+      prefix: '?run',
+      timeitPrefix: '?time',
+    });
+    expect(configError({ DISCORD_TOKEN: 't', DISCORD_TIMEIT_PREFIX: '!run' })).toContain(
+      'DISCORD_TIMEIT_PREFIX="!run": expected a prefix other than DISCORD_PREFIX\'s',
+    );
   });
 
   it('needs a Slack app token or a signing secret with the bot token', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOW_TO, interpret, type Intake } from '../../src/intake.js';
+import { HOW_TO, interpret, leadingCommand, readCode, readCommand, TIMEIT_HOW_TO, type CommandWords, type Intake } from '../../src/intake.js';
 import type { ExtractOptions } from '../../src/snippet.js';
 
 const F = '```';
@@ -66,5 +66,73 @@ describe('interpret', () => {
 
   it('a console session runs its statements', () => {
     expect(interpret(`${F}pycon\n>>> print(1)\n1\n${F}`, PASSIVE)).toEqual({ kind: 'run', code: 'print(1)' });
+  });
+});
+
+describe('interpret, timing (/timeit, !timeit)', () => {
+  const TIMEIT = { ...RUN, timeit: true };
+
+  it('times the code: with several blocks, the first is the setup', () => {
+    expect(interpret(`${F}py\nx = [3, 1, 2]\n${F}\n${F}py\nsorted(x)\n${F}`, TIMEIT)).toEqual({
+      kind: 'run',
+      code: 'sorted(x)',
+      timeit: { setup: 'x = [3, 1, 2]' },
+    });
+    expect(interpret('sum(range(10))', TIMEIT)).toEqual({ kind: 'run', code: 'sum(range(10))', timeit: { setup: '' } });
+  });
+
+  it('a run is never timed, and has no timeit property at all', () => {
+    const twoBlocks = `${F}py\nx = 1\n${F}\n${F}py\nprint(x)\n${F}`;
+    expect(interpret(twoBlocks, RUN)).toEqual({ kind: 'run', code: 'x = 1\nprint(x)' });
+    expect(interpret(twoBlocks, { ...TIMEIT, timeit: false })).not.toHaveProperty('timeit');
+  });
+
+  it('notices say what timing needs: the same words, with the timeit how-to', () => {
+    expect(notice(interpret('  ', TIMEIT))).toBe(`That code is empty. ${TIMEIT_HOW_TO}`);
+    expect(notice(interpret(`${F}js\n1\n${F}`, TIMEIT))).toBe(`Only Python can be timed here, and that block is marked as js. ${TIMEIT_HOW_TO}`);
+    expect(notice(interpret('hello', { explicit: true, timeit: true }))).toBe(`No code found. ${TIMEIT_HOW_TO}`);
+    expect(notice(interpret(`${F}stdin\n42\n${F}`, TIMEIT))).toMatch(/^That message has input/);
+  });
+
+  it('the timeit how-to shows a one-liner and the setup rule, and what it shows times', () => {
+    expect(TIMEIT_HOW_TO).toContain('/timeit sum(range(1000))');
+    expect(TIMEIT_HOW_TO).toContain('the first is the setup');
+    expect(interpret('sum(range(1000))', TIMEIT)).toMatchObject({ kind: 'run', timeit: { setup: '' } });
+  });
+});
+
+describe('commands: a word opening a message, then the code', () => {
+  const WORDS: CommandWords = { run: '!run', timeit: '!timeit' };
+
+  it('reads what follows the word as that command\'s code', () => {
+    expect(readCommand('!run print(1)', WORDS)).toEqual({ kind: 'run', code: 'print(1)' });
+    expect(readCommand('!timeit sum(range(9))', WORDS)).toEqual({ kind: 'run', code: 'sum(range(9))', timeit: { setup: '' } });
+    expect(readCommand(`  !timeit\n${F}py\nx = 2\n${F}\n${F}py\nx * x\n${F}`, WORDS)).toEqual({
+      kind: 'run',
+      code: 'x * x',
+      timeit: { setup: 'x = 2' },
+    });
+    expect(readCommand(`!timeit${F}py\nx\n${F}`, WORDS)).toEqual({ kind: 'run', code: 'x', timeit: { setup: '' } });
+  });
+
+  it('is read as readCode reads the text after the word', () => {
+    expect(readCommand('!timeit   ', WORDS)).toEqual(readCode('', 'timeit'));
+    expect(readCommand('!run ```js\n1\n```', WORDS)).toEqual(readCode('```js\n1\n```', 'run'));
+  });
+
+  it('drops the spaces after the word, which would indent the first line of several', () => {
+    expect(readCommand('!run  x = 1\nprint(x)', WORDS)).toEqual({ kind: 'run', code: 'x = 1\nprint(x)' });
+  });
+
+  it('takes a word only where it ends: "!runner" and "!timeitall" are no commands', () => {
+    expect(readCommand('!runner print(1)', WORDS)).toBeUndefined();
+    expect(readCommand('!timeitall x', WORDS)).toBeUndefined();
+    expect(readCommand('say !run print(1)', WORDS)).toBeUndefined();
+  });
+
+  it('tries the longest word first, so a word that begins another cannot take its messages', () => {
+    const overlapping: CommandWords = { run: '!t', timeit: '!t!' };
+    expect(leadingCommand('!t! x', overlapping)).toEqual({ mode: 'timeit', code: 'x' });
+    expect(leadingCommand('!t x', overlapping)).toEqual({ mode: 'run', code: 'x' });
   });
 });

@@ -21,6 +21,7 @@ function run(over: Partial<RunResult> = {}): RunResult {
     outputBytes: 0,
     durationMs: 123,
     files: [],
+    filesLeftOut: {},
     ...over,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractCode, type ExtractOptions, type Extraction } from '../../src/snippet.js';
+import { extractCode, extractTimeit, type ExtractOptions, type Extraction, type TimeitExtraction } from '../../src/snippet.js';
 
 const code = (text: string, stdin?: string): Extraction =>
   stdin === undefined ? { kind: 'code', code: text } : { kind: 'code', code: text, stdin };
@@ -214,5 +214,50 @@ describe('extractCode: console sessions', () => {
     ['an output block is still refused', `${F}output\n>>> 1\n${F}`, PASSIVE, wrong('output')],
   ])('%s', (_name, message, opts, expected) => {
     expect(extractCode(message, opts)).toEqual(expected);
+  });
+});
+
+describe('extractTimeit: the first of several blocks is the setup, the rest is timed', () => {
+  const timed = (setup: string, statement: string, stdin?: string): TimeitExtraction =>
+    stdin === undefined ? { kind: 'code', setup, code: statement } : { kind: 'code', setup, code: statement, stdin };
+
+  it.each<[string, string, ExtractOptions, TimeitExtraction]>([
+    ['one block: no setup', `${F}py\nsum(range(100))\n${F}`, RUN, timed('', 'sum(range(100))')],
+    ['two blocks: setup, then the statement', `${F}py\nx = list(range(100))\n${F}\n${F}py\nsum(x)\n${F}`, RUN, timed('x = list(range(100))', 'sum(x)')],
+    [
+      'three blocks: the rest is joined into one statement',
+      `${F}py\nimport math\n${F}\n${F}py\na = math.sqrt(2)\n${F}\n${F}\nb = a * a\n${F}`,
+      RUN,
+      timed('import math', 'a = math.sqrt(2)\nb = a * a'),
+    ],
+    ['prose between the blocks is ignored', `setup: ${F}py x = 3${F} then time ${F}py x ** 2${F}`, RUN, timed('x = 3', 'x ** 2')],
+    ['an empty block is skipped, not taken for the setup', `${F}py\n${F}\n${F}py\nsum(range(9))\n${F}`, RUN, timed('', 'sum(range(9))')],
+    ['a session block is a piece like any other', `${F}pycon\n>>> x = 1\n${F}\n${F}py\nx + 1\n${F}`, RUN, timed('x = 1', 'x + 1')],
+    ['another language is not a piece', `${F}py\nx = 1\n${F}\n${F}js\nconsole.log(1)\n${F}`, RUN, timed('', 'x = 1')],
+    ['raw /timeit text: no setup', 'sorted(range(50), reverse=True)', RUN, timed('', 'sorted(range(50), reverse=True)')],
+    ['raw multi-line text stays one statement', 'x = 1\ny = x + 1', RUN, timed('', 'x = 1\ny = x + 1')],
+    ['an inline span: no setup', '@bot `len("abc")`', EXPLICIT, timed('', 'len("abc")')],
+    ['stdin is kept', `${F}py\nx = 1\n${F}\n${F}py\ninput()\n${F}\n${F}stdin\nhi\n${F}`, RUN, timed('x = 1', 'input()', 'hi\n')],
+  ])('%s', (_name, message, opts, expected) => {
+    expect(extractTimeit(message, opts)).toEqual(expected);
+  });
+
+  it.each<[string, string, ExtractOptions, Extraction]>([
+    ['nothing to time', '   ', RUN, EMPTY],
+    ['only empty blocks', `${F}py\n${F}\n${F}\n${F}`, RUN, EMPTY],
+    ['only another language', `${F}rust\nfn main(){}\n${F}`, RUN, wrong('rust')],
+    ['only input', `${F}stdin\n42\n${F}`, RUN, INPUT_ONLY],
+    ['no code in a passive message', 'hello', PASSIVE, NONE],
+  ])('finds no code where extractCode finds none: %s', (_name, message, opts, expected) => {
+    expect(extractTimeit(message, opts)).toEqual(expected);
+    expect(extractCode(message, opts)).toEqual(expected);
+  });
+
+  it('finds the same code as extractCode, only split: the setup and the statement are its pieces', () => {
+    const message = `${F}py\nimport math\n${F}\ntext\n${F}\n>>> math.pi\n3.14\n${F}\n${F}py\nmath.e\n${F}`;
+    const found = extractTimeit(message, PASSIVE);
+    expect(found).toEqual(timed('import math', 'math.pi\nmath.e'));
+    if (found.kind !== 'code') return;
+    expect(extractCode(message, PASSIVE)).toEqual(code(`${found.setup}\n${found.code}`));
   });
 });

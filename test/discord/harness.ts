@@ -115,6 +115,14 @@ export function buttonIds(message: FakeMessage): string[] {
   return message.components.flatMap((row) => ((row.components as Array<{ custom_id: string }> | undefined) ?? []).map((c) => c.custom_id));
 }
 
+/** What the fake sandbox prints for a timed run (the real one prints timeit's summary line). */
+export const TIMEIT_SUMMARY = '100000 loops, best of 5: 2.5 usec per loop';
+
+/** A fake sandbox that prints timeit's summary for a timed run, and "ran once" for any other. */
+export function timingSandbox(): FakeSandbox {
+  return new FakeSandbox((input) => ({ output: input.timeit ? `${TIMEIT_SUMMARY}\n` : 'ran once\n' }));
+}
+
 /** A fenced Python block, as users post them. */
 export function py(code: string): string {
   return `\`\`\`py\n${code}\n\`\`\``;

@@ -27,14 +27,14 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 }
 
 describe('sandpiper discord register', { timeout: 20_000 }, () => {
-  it('registers /run and the "Run Python" menu globally', async () => {
+  it('registers /run, /timeit and the "Run Python" menu globally', async () => {
     const run = await cli(['discord', 'register']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toContain('registered "run", "Run Python" globally');
+    expect(run.stdout).toContain('registered "run", "timeit", "Run Python" globally');
     const put = fake!.requestsMatching({ method: 'PUT' });
     expect(put.map((r) => [r.path, r.auth])).toEqual([[`/applications/${fake!.applicationId}/commands`, 'Bot fake-token']]);
-    expect(fake!.state.commands.get('global')?.map((c) => [c.name, c.type])).toEqual([['run', 1], ['Run Python', 3]]);
-    expect(put[0]?.body[0].options).toMatchObject([{ name: 'code', type: 3, required: false }]);
+    expect(fake!.state.commands.get('global')?.map((c) => [c.name, c.type])).toEqual([['run', 1], ['timeit', 1], ['Run Python', 3]]);
+    for (const command of [0, 1]) expect(put[0]?.body[command].options).toMatchObject([{ name: 'code', type: 3, required: false }]);
   });
 
   it('registers in one guild with --guild', async () => {
@@ -42,7 +42,7 @@ describe('sandpiper discord register', { timeout: 20_000 }, () => {
     const run = await cli(['discord', 'register', '--guild', fake.guild.id]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`in guild ${fake.guild.id} (available now)`);
-    expect(fake.state.commands.get(fake.guild.id)).toHaveLength(2);
+    expect(fake.state.commands.get(fake.guild.id)).toHaveLength(3);
   });
 
   it('says clearly what is missing or wrong', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeSandbox } from '../support/fake-sandbox.js';
-import { buttonIds, expectNoPings, py, startHarness } from './harness.js';
+import { buttonIds, expectNoPings, py, startHarness, TIMEIT_SUMMARY, timingSandbox } from './harness.js';
 
 /** What happens to a reply afterwards: edits, deletes, buttons; and what a reply holds. */
 
@@ -17,6 +17,19 @@ describe('discord replies', { timeout: 20_000 }, () => {
     expect(edits[0]?.body.components).toHaveLength(1);
     expect((h.sandbox as FakeSandbox).calls.map((c) => c.code)).toEqual(['print("one")', 'print("three")']);
     expect(h.fake.requestsMatching({ method: 'POST', path: `/channels/${h.fake.channelId}/messages` })).toHaveLength(1);
+  });
+
+  it('times an edited !timeit message again, with its new setup, updating the reply in place', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    const source = h.fake.sendMessage({ content: '!timeit sum(range(10))' });
+    const reply = await h.replyTo(source);
+    h.fake.editMessage(source, { content: `!timeit ${py('n = 10_000')}\n${py('sum(range(n))')}` });
+    await h.fake.waitForRequest({ method: 'PATCH', path: `/channels/${h.fake.channelId}/messages/${reply.id}` });
+    expect((h.sandbox as FakeSandbox).calls).toEqual([
+      { code: 'sum(range(10))', timeit: { setup: '' } },
+      { code: 'sum(range(n))', timeit: { setup: 'n = 10_000' } },
+    ]);
+    expect(h.fake.state.messages.get(reply.id)?.content).toContain(TIMEIT_SUMMARY);
   });
 
   it('turns the reply into a notice when the code is edited away', async () => {
@@ -62,6 +75,27 @@ describe('discord replies', { timeout: 20_000 }, () => {
     const told = await forgotten.waitForCallback();
     expect(told.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('no longer kept') } });
     expect((h.sandbox as FakeSandbox).calls).toHaveLength(2);
+  });
+
+  it('"Run again" on a !timeit result times the message again', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    const source = h.fake.sendMessage({ content: `!timeit ${py('x = [3, 1, 2]')}\n${py('sorted(x)')}` });
+    const reply = await h.replyTo(source);
+    const press = h.fake.buttonClick({ customId: buttonIds(reply)[0]!, message: reply });
+    await h.fake.waitForRequest({ method: 'PATCH', path: `/webhooks/${h.fake.applicationId}/${press.token}/messages/@original` });
+    const timed = { code: 'sorted(x)', timeit: { setup: 'x = [3, 1, 2]' } };
+    expect((h.sandbox as FakeSandbox).calls).toEqual([timed, timed]);
+  });
+
+  it('"Run again" on a /timeit result times the kept code again', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    const command = h.fake.slashCommand({ name: 'timeit', options: { code: 'sum(range(100))' } });
+    const response = await h.responseTo(command);
+    const press = h.fake.buttonClick({ customId: buttonIds(response)[0]!, message: response });
+    await h.fake.waitForRequest({ method: 'PATCH', path: `/webhooks/${h.fake.applicationId}/${press.token}/messages/@original` });
+    const timed = { code: 'sum(range(100))', timeit: { setup: '' } };
+    expect((h.sandbox as FakeSandbox).calls).toEqual([timed, timed]);
+    expect(h.fake.state.messages.get(response.id)?.content).toContain(TIMEIT_SUMMARY);
   });
 
   it('"Delete" removes the result for the person who asked', async () => {
@@ -110,7 +144,7 @@ describe('discord replies', { timeout: 20_000 }, () => {
     const output = 'x'.repeat(5000);
     const h = await startHarness({ sandbox: new FakeSandbox(() => ({ output })), fake: { maxUploadBytes: 1000 } });
     const reply = await h.replyTo(h.fake.sendMessage({ content: '!run print("big")' }));
-    expect(reply.content).toMatch(/^⚠️ The full output was too big to attach\.\n✅/);
+    expect(reply.content).toMatch(/^⚠️ The files were too big to attach\.\n✅/);
     expect(reply.attachments).toEqual([]);
     expect(h.fake.requestsMatching({ method: 'POST', path: `/channels/${h.fake.channelId}/messages` }).map((r) => r.status)).toEqual([413, 200]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeSandbox } from '../support/fake-sandbox.js';
-import { buttonIds, py, startHarness } from './harness.js';
+import { buttonIds, py, startHarness, TIMEIT_SUMMARY, timingSandbox } from './harness.js';
 
 /** Every way to ask for a run reaches the same evaluator and gets one reply. */
 
@@ -21,6 +21,36 @@ describe('discord triggers', { timeout: 20_000 }, () => {
     const h = await startHarness();
     const source = h.fake.sendMessage({ content: '!run print("raw")' });
     expect((await h.replyTo(source)).content).toContain('raw');
+  });
+
+  it('times a message starting with !timeit: of several blocks, the first is the setup', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    const source = h.fake.sendMessage({ content: `!timeit ${py('numbers = list(range(1000))')}\n${py('sum(numbers)')}` });
+    const reply = await h.replyTo(source);
+    expect(reply.content.split('\n')).toEqual([expect.stringMatching(/^✅ done in /), '```', TIMEIT_SUMMARY, '```']);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'sum(numbers)', timeit: { setup: 'numbers = list(range(1000))' } }]);
+    expect(buttonIds(reply)[0]).toBe(`sandpiper:again:m:${source.id}:${h.fake.user.id}`);
+  });
+
+  it('times the rest of a !timeit message with no setup, and leaves !run to run once', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    await h.replyTo(h.fake.sendMessage({ content: '!timeit sorted(range(100))' }));
+    await h.replyTo(h.fake.sendMessage({ content: `!run ${py('x = 1')}\n${py('print(x)')}` }));
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'sorted(range(100))', timeit: { setup: '' } }, { code: 'x = 1\nprint(x)' }]);
+  });
+
+  it('takes DISCORD_TIMEIT_PREFIX as the timeit prefix, in DMs too when they need a prefix', async () => {
+    const h = await startHarness({ sandbox: timingSandbox(), env: { DISCORD_TIMEIT_PREFIX: '?time', DISCORD_DMS: 'false' } });
+    h.fake.sendDm({ content: '!timeit len("ignored")' });
+    await h.replyTo(h.fake.sendDm({ content: '?time len("abc")' }));
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'len("abc")', timeit: { setup: '' } }]);
+  });
+
+  it('answers !timeit without code with the timeit how-to, and times nothing', async () => {
+    const h = await startHarness();
+    const reply = await h.replyTo(h.fake.sendMessage({ content: '!timeit' }));
+    expect(reply.content).toMatch(/^That code is empty\. To time code, put it after \/timeit/);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([]);
   });
 
   it('runs a message that mentions the bot, and ignores code nobody addressed to it', async () => {
@@ -111,6 +141,26 @@ describe('discord triggers', { timeout: 20_000 }, () => {
     expect((await submit.waitForCallback()).body.type).toBe(5);
     expect((await h.responseTo(submit)).content).toContain('modal');
     expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'x = 6\nprint("modal")' }]);
+  });
+
+  it('times /timeit code:…, answered like /run', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    const interaction = h.fake.slashCommand({ name: 'timeit', options: { code: 'sum(range(100))' } });
+    expect((await interaction.waitForCallback()).body.type).toBe(5);
+    const response = await h.responseTo(interaction);
+    expect(response.content).toContain(TIMEIT_SUMMARY);
+    expect(buttonIds(response)[0]).toBe(`sandpiper:again:c:${interaction.id}:${h.fake.user.id}`);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'sum(range(100))', timeit: { setup: '' } }]);
+  });
+
+  it('opens an editor for /timeit without code, where a first block is the setup', async () => {
+    const h = await startHarness({ sandbox: timingSandbox() });
+    const command = h.fake.slashCommand({ name: 'timeit' });
+    expect((await command.waitForCallback()).body.type).toBe(9);
+    expect(command.record.modal?.title).toBe('Time Python');
+    const submit = h.fake.modalSubmit({ from: command, fields: { code: `${py('import math')}\n${py('math.sqrt(2)')}` } });
+    expect((await h.responseTo(submit)).content).toContain(TIMEIT_SUMMARY);
+    expect((h.sandbox as FakeSandbox).calls).toEqual([{ code: 'math.sqrt(2)', timeit: { setup: 'import math' } }]);
   });
 
   it('runs the message a "Run Python" context menu was used on', async () => {

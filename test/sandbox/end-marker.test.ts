@@ -3,10 +3,11 @@ import { markerPrefix, MarkerScanner } from '../../sandbox/end-marker.js';
 import { OutputCollector, type StreamName } from '../../sandbox/output.js';
 
 const prefix = markerPrefix('0123456789abcdef');
-const marker = (code: number) => Buffer.concat([prefix, Buffer.from(`${String(code).padStart(3, '0')}\n`)]);
+const marker = (code: number, report = '') =>
+  Buffer.concat([prefix, Buffer.from(`${String(code).padStart(3, '0')}:${String(report.length).padStart(10, '0')}\n${report}`)]);
 
-function scanInPieces(data: Buffer, size: number): { out: string; code: number | null; broken: boolean } {
-  const scanner = new MarkerScanner(prefix);
+function scanInPieces(data: Buffer, size: number, maxReport = 0): { out: string; code: number | null; broken: boolean } {
+  const scanner = new MarkerScanner(prefix, maxReport);
   const out: Buffer[] = [];
   for (let i = 0; i < data.length; i += size) out.push(scanner.feed(data.subarray(i, i + size)));
   out.push(scanner.flush());
@@ -27,7 +28,7 @@ describe('MarkerScanner', () => {
   });
 
   it('ignores a marker with another nonce: it is output', () => {
-    const other = Buffer.concat([markerPrefix('ffffffffffffffff'), Buffer.from('000\n')]);
+    const other = Buffer.concat([markerPrefix('ffffffffffffffff'), Buffer.from('000:0000000000\n')]);
     expect(scanInPieces(other, 3)).toEqual({ out: other.toString('latin1'), code: null, broken: false });
   });
 
@@ -44,12 +45,37 @@ describe('MarkerScanner', () => {
   });
 
   it('our prefix with a malformed tail breaks the stream, and every byte of it and after it is output', () => {
-    for (const tail of ['1e2\n', '-01\n', '0000', ' 12\n', '\n\n\n\n']) {
+    for (const tail of ['1e2:0000000000\n', '-01:0000000000\n', '000:000000000\n\n', '000 0000000000\n', '\n'.repeat(15)]) {
       const data = Buffer.concat([Buffer.from('x'), prefix, Buffer.from(tail), Buffer.from('y'.repeat(50))]);
       for (const size of SIZES) {
         expect(scanInPieces(data, size)).toEqual({ out: data.toString('latin1'), code: null, broken: true });
       }
     }
+  });
+
+  it('takes the report after the marker, however chunked, and nothing after it', () => {
+    const data = Buffer.concat([Buffer.from('out'), marker(2, 'report\n\0bytes')]);
+    for (const size of SIZES) {
+      const scanner = new MarkerScanner(prefix, 100);
+      const out: Buffer[] = [];
+      for (let i = 0; i < data.length; i += size) {
+        expect(scanner.report).toBeNull();
+        out.push(scanner.feed(data.subarray(i, i + size)));
+      }
+      expect({ out: Buffer.concat(out).toString(), code: scanner.found, report: scanner.report?.toString(), broken: scanner.broken }).toEqual({
+        out: 'out',
+        code: 2,
+        report: 'report\n\0bytes',
+        broken: false,
+      });
+    }
+    const after = Buffer.concat([marker(0, 'r'), Buffer.from('late')]);
+    for (const size of SIZES) expect(scanInPieces(after, size, 100)).toEqual({ out: 'late', code: 0, broken: true });
+  });
+
+  it('a marker announcing a report over the limit breaks the stream, and is output', () => {
+    const data = marker(0, 'x'.repeat(11));
+    expect(scanInPieces(data, 5, 10)).toEqual({ out: data.toString('latin1'), code: null, broken: true });
   });
 
   it('a marker cut off by the end of the stream is output', () => {
@@ -62,7 +88,10 @@ describe('OutputCollector with the end marker', () => {
   function collect(cap: number, pushes: [StreamName, Buffer][]) {
     const seen: string[] = [];
     const collector = new OutputCollector(cap, () => seen.push('capped'));
-    collector.expectMarker(prefix, { ended: (code) => seen.push(`ended ${code}`), broken: () => seen.push('broken') });
+    collector.expectMarker(prefix, 100, {
+      ended: (code, report) => seen.push(`ended ${code}${report.length ? ` ${report.toString()}` : ''}`),
+      broken: () => seen.push('broken'),
+    });
     for (const [stream, chunk] of pushes) collector.push(stream, chunk);
     return { seen, captured: collector.finish() };
   }
@@ -74,6 +103,20 @@ describe('OutputCollector with the end marker', () => {
     ]);
     expect(seen).toEqual(['ended 0']);
     expect(captured).toMatchObject({ output: 'out\nerr\n', bytes: 8, capped: false });
+  });
+
+  it('ends only once the whole report has come, and takes it from stdout; the program ended with stderr’s marker', () => {
+    const seen: string[] = [];
+    const collector = new OutputCollector(1024);
+    collector.expectMarker(prefix, 100, { ended: (code, report) => seen.push(`ended ${code} ${report.toString()}`), broken: () => seen.push('broken') });
+    expect(collector.programEnded).toBe(false);
+    collector.push('stderr', marker(1));
+    expect(collector.programEnded).toBe(true);
+    const stdout = marker(1, 'the files');
+    collector.push('stdout', stdout.subarray(0, stdout.length - 3));
+    expect(seen).toEqual([]);
+    collector.push('stdout', stdout.subarray(stdout.length - 3));
+    expect(seen).toEqual(['ended 1 the files']);
   });
 
   it('a flood after one stream’s marker counts against the cap: broken at once, capped soon after', () => {

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { newNonce } from '../../sandbox/end-marker.js';
+import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import { frameRequest } from '../../sandbox/request.js';
 
-/** The bootstrap reads exactly 28 header bytes, then exactly the code's bytes (sandbox/bootstrap.py). */
+/** The bootstrap reads exactly 28 header bytes, then the metadata, then the files (sandbox/bootstrap.py). */
 describe('the request frame', () => {
-  it('has a 28-byte header: the nonce, the code byte count in 10 digits, a newline', () => {
+  it('has a 28-byte header (the nonce, the metadata byte count in 10 digits), the metadata, the files, then stdin', () => {
     const nonce = newNonce();
-    const frame = frameRequest({ code: 'print("é")', stdin: 'rest\n' }, nonce);
-    expect(frame.subarray(0, 28).toString()).toBe(`${nonce} 0000000011\n`);
-    expect(frame.subarray(28, 39).toString()).toBe('print("é")');
-    expect(frame.subarray(39).toString()).toBe('rest\n'); // the program's own stdin follows
+    const files = [{ name: 'data.csv', bytes: Buffer.from('a,b\n') }, { name: 'é.bin', bytes: new Uint8Array([0, 255]) }];
+    const frame = frameRequest({ code: 'print("é")', stdin: 'rest\n', files, timeit: { setup: 'x = 1' } }, nonce, DEFAULT_LIMITS.files);
+    const header = frame.subarray(0, 28).toString();
+    expect(header).toMatch(new RegExp(`^${nonce} \\d{10}\n$`));
+    const metadataEnd = 28 + Number(header.slice(17, 27));
+    expect(JSON.parse(frame.subarray(28, metadataEnd).toString())).toEqual({
+      code: 'print("é")',
+      timeit: { setup: 'x = 1' },
+      files: [{ name: 'data.csv', size: 4 }, { name: 'é.bin', size: 2 }],
+      collect: { files: 10, file_bytes: 8 << 20, total_bytes: 8 << 20, seconds: 1, entries: 10_000, depth: 16 },
+    });
+    expect(frame.subarray(metadataEnd)).toEqual(Buffer.concat([Buffer.from('a,b\n'), Buffer.from([0, 255]), Buffer.from('rest\n')]));
   });
 
   it('keeps the header length for empty code', () => {
-    expect(frameRequest({ code: '' }, newNonce()).length).toBe(28);
+    const frame = frameRequest({ code: '' }, newNonce(), DEFAULT_LIMITS.files);
+    expect(JSON.parse(frame.subarray(28).toString()).code).toBe('');
   });
 });

@@ -5,7 +5,8 @@ import type { Execution } from '../../sandbox/lifecycle.js';
 const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, capped: false };
 
 function run(overrides: Partial<Execution>) {
-  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, ...overrides } as Execution);
+  const returned = { files: [], leftOut: {} };
+  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, returned, ...overrides } as Execution);
 }
 
 describe('toRunResult', () => {
@@ -47,5 +48,10 @@ describe('toRunResult', () => {
     expect(signalFromExitCode(128 + 29)).toBe('SIGIO');
     expect(signalFromExitCode(128 + 17)).toBe('SIGCHLD');
     expect(signalFromExitCode(128 + 31)).toBe('SIGSYS');
+  });
+  it('a run that ended by itself returns its files; one we killed returns none', () => {
+    const returned = { files: [{ name: 'a.txt', bytes: new Uint8Array([1]) }], leftOut: { count: 2 } };
+    expect(run({ exitCode: 1, returned } as Partial<Execution>)).toMatchObject({ status: 'error', files: returned.files, filesLeftOut: { count: 2 } });
+    expect(run({ exitCode: 137, cause: 'timeout', returned } as Partial<Execution>)).toMatchObject({ status: 'timeout', files: [], filesLeftOut: {} });
   });
 });

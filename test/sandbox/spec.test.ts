@@ -59,7 +59,6 @@ describe('buildContainerSpec', () => {
         'LANG=C.UTF-8',
         'PYTHONIOENCODING=utf-8',
         'PYTHONDONTWRITEBYTECODE=1',
-        'MPLBACKEND=Agg',
         'OPENBLAS_NUM_THREADS=1',
         'OMP_NUM_THREADS=1',
         'MKL_NUM_THREADS=1',

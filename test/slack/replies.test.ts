@@ -39,7 +39,7 @@ describe('Slack replies', () => {
     expect(file?.data?.toString('utf8')).toBe(`${LONG_OUTPUT}\n`);
   });
 
-  it('when the upload fails, the preview stays, with a note saying the full output is missing', async () => {
+  it('when the upload fails, the preview stays, with a note saying the files are missing', async () => {
     bot = await startSlackBot({ run: () => ({ output: LONG_OUTPUT }) });
     bot.fake.failNext('files.getUploadURLExternal', 'not_allowed');
     await bot.deliver(bot.fake.payloads.appMention({ text: '```print("lots")```' }));
@@ -48,8 +48,8 @@ describe('Slack replies', () => {
     const noted = await bot.fake.waitForCall('chat.update', undefined, WAIT_MS);
     expect(noted.args).toMatchObject({ channel: DEFAULT_CHANNEL, ts: (preview.response as { ts: string }).ts });
     expect(blockText(noted)).toBe(blockText(preview));
-    expect(JSON.stringify(noted.args.blocks)).toContain('The full output could not be attached');
-    expect(bot.logs.join('')).toContain('could not upload the full output');
+    expect(JSON.stringify(noted.args.blocks)).toContain('The files could not be attached');
+    expect(bot.logs.join('')).toContain('could not upload the files');
   });
 
   it('a ratelimited chat.postMessage is retried after Retry-After: the reply still arrives, and the limit is logged', async () => {

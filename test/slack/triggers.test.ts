@@ -107,6 +107,35 @@ describe('Slack triggers (Socket Mode)', () => {
     expect(bot.fake.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
+  it('/timeit times its text, posted like /run: of several blocks, the first is the setup', async () => {
+    bot = await startSlackBot({ run: ({ code, timeit }) => ({ output: timeit ? `timed ${code} after ${JSON.stringify(timeit.setup)}\n` : `ran ${code}\n` }) });
+    const blocks = bot.fake.payloads.slashCommand({ command: '/timeit', text: '```py\nx = [3, 1, 2]\n```\n```py\nsorted(x, key=lambda v: v &lt; 2)\n```' });
+    await bot.fake.waitForAck(bot.fake.sendCommand(blocks).envelope_id);
+    const reply = await bot.posted('timed sorted');
+    expect(reply.args).toMatchObject({ channel: DEFAULT_CHANNEL });
+    expect(JSON.stringify(reply.args.blocks)).toContain(`Requested by <@${bot.fake.team.userId}> with \`/timeit\``);
+
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ command: '/timeit', text: 'sum(range(100))' }));
+    await bot.posted('timed sum(range(100))');
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ text: '```py\nx = 1\n```\n```py\nprint(x)\n```' }));
+    await bot.posted('ran x = 1');
+    expect(bot.sandbox.calls).toEqual([
+      { code: 'sorted(x, key=lambda v: v < 2)', timeit: { setup: 'x = [3, 1, 2]' } },
+      { code: 'sum(range(100))', timeit: { setup: '' } },
+      { code: 'x = 1\nprint(x)' },
+    ]);
+  });
+
+  it('/timeit with nothing to time answers only the asker, with the timeit how-to', async () => {
+    bot = await startSlackBot();
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ command: '/timeit', text: ' ' }));
+    const privately = await bot.fake.waitForCall('response_url', undefined, WAIT_MS);
+    expect(privately.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(privately.args.text)).toMatch(/That code is empty\. To time code, put it after \/timeit/);
+    expect(bot.sandbox.calls).toEqual([]);
+    expect(bot.fake.callsTo('chat.postMessage')).toEqual([]);
+  });
+
   it('the run reaction on a message the bot has seen runs it without asking Slack for the text', async () => {
     bot = await startSlackBot();
     const message = bot.fake.payloads.channelMessage({ text: 'look:\n```py\nprint("seen")\n```' });

@@ -36,6 +36,7 @@ export class FakeSandbox implements Sandbox {
       outputBytes: Buffer.byteLength(output),
       durationMs: 12,
       files: [],
+      filesLeftOut: {},
       ...answer,
     };
   }

@@ -61,6 +61,22 @@ export class Store {
     return [...this.messages.values()].flat().sort((a, b) => compareTs(a.ts, b.ts));
   }
 
+  /**
+   * Deletes a file, as Slack does: gone from every message that shared it, and a share that
+   * carried nothing else goes too.
+   */
+  deleteFile(id: string): boolean {
+    if (!this.files.delete(id)) return false;
+    for (const [channel, list] of this.messages) {
+      for (const message of [...list]) {
+        if (!message.files?.some((file) => file.id === id)) continue;
+        message.files = message.files.filter((file) => file.id !== id);
+        if (message.files.length === 0 && message.text === '') this.remove(channel, message.ts);
+      }
+    }
+    return true;
+  }
+
   newFile(name: string, size: number): StoredFile {
     const file: StoredFile = { id: nextId('F'), name, title: name, size, mimetype: mimeOf(name), completed: false };
     this.files.set(file.id, file);

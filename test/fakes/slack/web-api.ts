@@ -220,6 +220,12 @@ const HANDLERS: Record<string, Handler> = {
     return { ok: true, files: files.map(publicFile) };
   },
 
+  'files.delete': (args, { store }) => {
+    const id = str(args, 'file');
+    if (id === undefined || !store.deleteFile(id)) return fail('file_not_found');
+    return { ok: true };
+  },
+
   'views.open': (args, { team }) => {
     if (str(args, 'trigger_id') === undefined) return fail('invalid_trigger_id');
     const view = typeof args.view === 'object' && args.view !== null ? args.view : {};

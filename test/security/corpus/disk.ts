@@ -134,7 +134,7 @@ export const disk: AttackClass = {
       },
     },
     {
-      name: 'the only writable directories are /tmp and /dev/shm (and the IPC-private /dev/mqueue on runc)',
+      name: 'the only writable directories are /tmp (with the font cache\'s folders the bootstrap makes) and /dev/shm (and the IPC-private /dev/mqueue on runc)',
       // Walking the whole image takes seconds under gVisor on an idle host: it ends by itself.
       limits: { timeoutS: 45 },
       code: py`
@@ -150,7 +150,10 @@ export const disk: AttackClass = {
       expect: (result, context) =>
         expectOk(
           result,
-          onRuntime(context, { runc: "['/dev/mqueue', '/dev/shm', '/tmp']\n", runsc: "['/dev/shm', '/tmp']\n" }),
+          onRuntime(context, {
+            runc: "['/dev/mqueue', '/dev/shm', '/tmp', '/tmp/.cache', '/tmp/.cache/matplotlib']\n",
+            runsc: "['/dev/shm', '/tmp', '/tmp/.cache', '/tmp/.cache/matplotlib']\n",
+          }),
         ),
     },
   ],

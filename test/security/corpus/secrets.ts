@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { dockerfileEnv } from '../../../sandbox/image/recipe.js';
 import { CONTAINER_ENV } from '../../../sandbox/spec.js';
 import { expectOk, lines, onRuntime, py, type AttackClass } from './attack.js';
 
@@ -8,9 +9,13 @@ import { expectOk, lines, onRuntime, py, type AttackClass } from './attack.js';
  */
 export const CANARY = { name: 'SANDPIPER_CANARY_TOKEN', value: 'xoxb-canary-must-not-leak' };
 
-/** The environment every sandbox gets: the allowlist, plus the HOSTNAME Docker always adds. */
+/**
+ * The environment every sandbox gets: the allowlist, the built-in image's own ENV lines (its
+ * matplotlib backend), plus the HOSTNAME Docker always adds.
+ */
+const IMAGE_ENV = dockerfileEnv().map((line) => line.replace(/^ENV\s+/, ''));
 const EXPECTED_ENV = JSON.stringify(
-  [...CONTAINER_ENV, 'HOSTNAME=sandbox'].map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort(),
+  [...CONTAINER_ENV, ...IMAGE_ENV, 'HOSTNAME=sandbox'].map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort(),
 );
 
 export const secrets: AttackClass = {

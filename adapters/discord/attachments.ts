@@ -1,0 +1,15 @@
+import type { Message } from 'discord.js';
+import type { IncomingFile } from '../../src/incoming-files.js';
+
+/** A message's attachments, as files for its run (downloaded only if the run goes ahead). */
+export function attachedFiles(message: Message): IncomingFile[] {
+  return message.attachments.map((attachment) => ({
+    name: attachment.name,
+    size: attachment.size,
+    download: async () => {
+      const response = await fetch(attachment.url);
+      if (!response.ok) throw new Error(`Discord answered ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  }));
+}

@@ -1,0 +1,130 @@
+import type { FileLimits } from './limits.js';
+import type { FilesLeftOut, LeftOutReason, RunFile } from './result.js';
+
+/**
+ * Files in and out of a run. In: the request carries them, and the bootstrap writes them to the
+ * working directory before the code runs. Out: once the program has ended, the bootstrap collects
+ * what the run created or changed there and sends it after its end-of-run marker on stdout
+ * (bootstrap.py), as a report: per file a JSON line `{"path", "size"}` and then its bytes; last,
+ * a JSON line `{"left_out": {reason: count}}`.
+ *
+ * The report comes from inside the sandbox, so it is read here as untrusted: every limit is
+ * applied again, paths are checked, and a malformed report gives no files at all.
+ */
+
+/** The longest header line of one file accepted: a path of 4 KiB, each byte escaped as \uXXXX. */
+const HEADER_MAX_BYTES = 32 * 1024;
+const REASONS: readonly LeftOutReason[] = ['count', 'size', 'total', 'walk'];
+
+/** The most bytes a report may have under these limits: the marker refuses a longer one. */
+export function maxReportBytes(limits: FileLimits): number {
+  return limits.totalKb * 1024 + (limits.count + 2) * HEADER_MAX_BYTES;
+}
+
+/** What the bootstrap gets to collect with (its side of the same limits). */
+export function collectLimits(limits: FileLimits): Record<string, number> {
+  return {
+    files: limits.count,
+    file_bytes: limits.fileKb * 1024,
+    total_bytes: limits.totalKb * 1024,
+    seconds: limits.collectS,
+    entries: 10_000, // directory entries looked at, however deep: a tree of many small dirs ends here
+    depth: 16,
+  };
+}
+
+/** The files in a report, within the limits, and how many were left out and why. */
+export function readFilesReport(report: Buffer, limits: FileLimits): { files: RunFile[]; leftOut: FilesLeftOut } {
+  const files: RunFile[] = [];
+  const leftOut: FilesLeftOut = {};
+  const skip = (reason: LeftOutReason, count = 1) => (leftOut[reason] = (leftOut[reason] ?? 0) + count);
+  let total = 0;
+  let at = 0;
+  while (at < report.length) {
+    const end = report.indexOf(0x0a, at);
+    if (end < 0 || end - at > HEADER_MAX_BYTES) return malformed();
+    const header = parseHeader(report.subarray(at, end));
+    at = end + 1;
+    if (header === null) return malformed();
+    if ('leftOut' in header) {
+      if (at !== report.length) return malformed();
+      for (const reason of REASONS) if (header.leftOut[reason] !== undefined) skip(reason, header.leftOut[reason]);
+      return { files, leftOut };
+    }
+    if (at + header.size > report.length) return malformed();
+    const bytes = report.subarray(at, at + header.size);
+    at += header.size;
+    if (files.length === limits.count) skip('count');
+    else if (header.size > limits.fileKb * 1024) skip('size');
+    else if (total + header.size > limits.totalKb * 1024) skip('total');
+    else {
+      files.push({ name: header.path, bytes: new Uint8Array(bytes) });
+      total += header.size;
+    }
+  }
+  return malformed();
+}
+
+/** A report that breaks its own format returns nothing: it can't be trusted in part. */
+function malformed(): { files: RunFile[]; leftOut: FilesLeftOut } {
+  return { files: [], leftOut: { unreadable: 0 } };
+}
+
+type Header = { path: string; size: number } | { leftOut: FilesLeftOut };
+
+function parseHeader(line: Buffer): Header | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Record<string, unknown>;
+  if ('left_out' in record) return readLeftOut(record.left_out);
+  const { path, size } = record;
+  if (typeof path !== 'string' || !isRelativePath(path)) return null;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return null;
+  return { path, size };
+}
+
+function readLeftOut(value: unknown): Header | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const leftOut: FilesLeftOut = {};
+  for (const [reason, count] of Object.entries(value)) {
+    if (!(REASONS as readonly string[]).includes(reason)) return null;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return null;
+    leftOut[reason as LeftOutReason] = count;
+  }
+  return { leftOut };
+}
+
+/** A path inside the working directory: relative, no empty, `.` or `..` parts, no NUL. */
+function isRelativePath(path: string): boolean {
+  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0'));
+}
+
+/** Why these input files (names and sizes) can't go into a run, or null when they can. */
+export function refuseInputFiles(files: ReadonlyArray<{ name: string; size: number }>, limits: FileLimits): string | null {
+  if (files.length > limits.count) return `${files.length} files are attached, over the limit of ${limits.count}`;
+  const names = new Set<string>();
+  let total = 0;
+  for (const { name, size } of files) {
+    if (!isInputName(name)) return `"${name}" can't be a file name here: use a plain name, without a folder`;
+    if (names.has(name)) return `two files are called "${name}"`;
+    names.add(name);
+    if (size > limits.fileKb * 1024) return `${name} is ${formatKiB(size)}, over the limit of ${formatKiB(limits.fileKb * 1024)} per file`;
+    total += size;
+  }
+  if (total > limits.totalKb * 1024) return `the files come to ${formatKiB(total)}, over the limit of ${formatKiB(limits.totalKb * 1024)} in all`;
+  return null;
+}
+
+/** A plain file name: no folder, not `.` or `..`, no NUL, at most 255 bytes. */
+function isInputName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\0]/.test(name) && Buffer.byteLength(name) <= 255;
+}
+
+export function formatKiB(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { maxReportBytes, readFilesReport, refuseInputFiles } from '../../sandbox/files.js';
+import { DEFAULT_LIMITS, type FileLimits } from '../../sandbox/limits.js';
+
+/** The sandbox's report of its files is read as untrusted: every limit again, paths checked. */
+
+const LIMITS: FileLimits = { count: 2, fileKb: 1, totalKb: 2, collectS: 1 };
+
+function report(files: Array<[string, string | Buffer]>, leftOut: object = {}): Buffer {
+  const parts = files.flatMap(([path, content]) => {
+    const data = Buffer.from(content);
+    return [Buffer.from(`${JSON.stringify({ path, size: data.length })}\n`), data];
+  });
+  return Buffer.concat([...parts, Buffer.from(`${JSON.stringify({ left_out: leftOut })}\n`)]);
+}
+
+describe('reading the files report', () => {
+  it('reads files and what was left out', () => {
+    const read = readFilesReport(report([['a.txt', 'A\n{"x"'], ['dir/b.bin', Buffer.from([0, 10, 255])]], { walk: 0 }), LIMITS);
+    expect(read.files.map((f) => [f.name, Buffer.from(f.bytes).toString('latin1')])).toEqual([
+      ['a.txt', 'A\n{"x"'],
+      ['dir/b.bin', '\0\n\xff'],
+    ]);
+    expect(read.leftOut).toEqual({ walk: 0 });
+  });
+
+  it('applies the limits again whatever the report says: count, size per file, total', () => {
+    const kib = 'x'.repeat(1024);
+    expect(readFilesReport(report([['a', 'a'], ['b', 'b'], ['c', 'c']], { count: 4 }), LIMITS).leftOut).toEqual({ count: 5 });
+    expect(readFilesReport(report([['big', `${kib}!`]]), LIMITS)).toMatchObject({ files: [], leftOut: { size: 1 } });
+    expect(readFilesReport(report([['a', kib], ['b', kib.slice(1)], ['c', '']]), { ...LIMITS, count: 3 }).leftOut).toEqual({});
+    expect(readFilesReport(report([['a', kib], ['b', kib], ['c', 'c']]), { ...LIMITS, count: 3 }).leftOut).toEqual({ total: 1 });
+  });
+
+  it('a malformed report gives no files at all', () => {
+    const good = report([['a.txt', 'a']]);
+    for (const bad of [
+      good.subarray(0, good.length - 1), // no final newline
+      Buffer.concat([good, Buffer.from('more')]), // bytes after the last line
+      report([['../escape', 'x']]),
+      report([['/etc/passwd', 'x']]),
+      report([['a//b', 'x']]),
+      report([['./a', 'x']]),
+      report([]).subarray(1),
+      Buffer.from('{"path": "a", "size": 99}\nab'), // shorter than it says
+      Buffer.from('{"path": "a", "size": -1}\n'),
+      Buffer.from('{"left_out": {"stolen": 1}}\n'),
+      Buffer.from(`{"path": "${'a'.repeat(40_000)}", "size": 0}\n{"left_out": {}}\n`),
+    ]) {
+      expect(readFilesReport(bad, LIMITS), bad.toString().slice(0, 60)).toEqual({ files: [], leftOut: { unreadable: 0 } });
+    }
+  });
+
+  it('bounds the report the marker may announce by the limits', () => {
+    expect(maxReportBytes(DEFAULT_LIMITS.files)).toBeGreaterThan(DEFAULT_LIMITS.files.totalKb * 1024);
+    expect(maxReportBytes(DEFAULT_LIMITS.files)).toBeLessThan(DEFAULT_LIMITS.files.totalKb * 1024 * 2);
+  });
+});
+
+describe('refusing input files', () => {
+  it('says which file and which limit', () => {
+    expect(refuseInputFiles([{ name: 'data.csv', size: 10 }], LIMITS)).toBeNull();
+    expect(refuseInputFiles([{ name: 'a', size: 1 }, { name: 'b', size: 1 }, { name: 'c', size: 1 }], LIMITS)).toBe(
+      '3 files are attached, over the limit of 2',
+    );
+    expect(refuseInputFiles([{ name: 'big.csv', size: 2048 }], LIMITS)).toBe('big.csv is 2 KiB, over the limit of 1 KiB per file');
+    expect(refuseInputFiles([{ name: 'a', size: 1024 }, { name: 'b', size: 1025 }], { ...LIMITS, fileKb: 2 })).toBe(
+      'the files come to 3 KiB, over the limit of 2 KiB in all',
+    );
+    expect(refuseInputFiles([{ name: '../x', size: 1 }], LIMITS)).toMatch(/can't be a file name here/);
+    expect(refuseInputFiles([{ name: 'a', size: 1 }, { name: 'a', size: 1 }], LIMITS)).toBe('two files are called "a"');
+  });
+});
