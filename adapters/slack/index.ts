@@ -5,6 +5,7 @@ import { withDeadline } from '../../sandbox/deadline.js';
 import { SLACK } from '../../src/platforms.js';
 import { Work } from '../../src/work.js';
 import { createApp, startApp } from './app.js';
+import { slackDownloader } from './attachments.js';
 import { boltLogger } from './bolt-logger.js';
 import { Deduplicator } from './dedup.js';
 import { describeSlackError } from './errors.js';
@@ -34,7 +35,16 @@ export async function start({ config, evaluator, log }: AdapterContext): Promise
   const poster = new ReplyPoster(client, log);
   const answers = new Answers<PostedReply>({ evaluator, fileLimits: config.sandbox.limits.files, profile: SLACK, replies: poster, work, log, editWindowMs: slack.editWindowMs });
   app.use(dedup.middleware(log));
-  registerTriggers(app, { answers, poster, client, cache: new MessageCache(client, log), dedup, runReaction: slack.runReaction });
+  registerTriggers(app, {
+    answers,
+    poster,
+    client,
+    cache: new MessageCache(client, log),
+    dedup,
+    runReaction: slack.runReaction,
+    // Files attached to messages are private: downloading one takes the App's own token (files:read).
+    download: slackDownloader(slack.botToken, slack.apiUrl),
+  });
   // Handlers catch their own failures; this is the net for whatever Bolt itself reports.
   app.error(async (error) => log.error({ reason: describeSlackError(error) }, 'a Slack handler failed'));
   client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>

@@ -1,14 +1,17 @@
 import type { webApi } from '@slack/bolt';
 import { ExpiringMap } from '../../src/expiring-map.js';
 import type { Logger } from '../../src/log.js';
+import { sharedFiles, type RawFile, type SharedFile } from './attachments.js';
 import { describeSlackError } from './errors.js';
 
-/** A message as the adapter needs it: where it sits and what it says (in Slack's wire format). */
+/** A message as the adapter needs it: where it sits, what it says (in Slack's wire format) and its files. */
 export interface SlackMessage {
   ts: string;
   text: string;
   /** The thread it belongs to (its own ts for a thread's parent), if any. */
   threadTs?: string;
+  /** The files attached to it: its code's run finds them in its working directory. */
+  files: readonly SharedFile[];
 }
 
 /** The fields of a Slack message object (event, API result) this cache reads. */
@@ -16,6 +19,7 @@ interface RawMessage {
   ts?: string;
   text?: string;
   thread_ts?: string;
+  files?: readonly RawFile[];
 }
 
 // A reaction usually follows its message within hours; the cap bounds memory in a busy workspace.
@@ -23,9 +27,9 @@ const REMEMBER_MS = 6 * 60 * 60_000;
 const MAX_MESSAGES = 5_000;
 
 /**
- * The text of messages the bot has seen (every message event in its channels passes here), so a
- * reaction can run a message without asking Slack: conversations.history may be limited to one
- * call a minute for distributed apps. On a miss, Slack is asked after all.
+ * The text and files of messages the bot has seen (every message event in its channels passes
+ * here), so a reaction can run a message without asking Slack: conversations.history may be
+ * limited to one call a minute for distributed apps. On a miss, Slack is asked after all.
  */
 export class MessageCache {
   private readonly messages = new ExpiringMap<string, SlackMessage>(REMEMBER_MS, MAX_MESSAGES);
@@ -70,7 +74,8 @@ export class MessageCache {
 
 export function toSlackMessage(raw: RawMessage): SlackMessage | undefined {
   if (raw.ts === undefined) return undefined;
-  return { ts: raw.ts, text: raw.text ?? '', ...(raw.thread_ts === undefined ? {} : { threadTs: raw.thread_ts }) };
+  const thread = raw.thread_ts === undefined ? {} : { threadTs: raw.thread_ts };
+  return { ts: raw.ts, text: raw.text ?? '', ...thread, files: sharedFiles(raw.files) };
 }
 
 function key(channel: string, ts: string): string {

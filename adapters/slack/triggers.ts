@@ -2,6 +2,7 @@ import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { Answers, Ask } from '../../src/answers.js';
 import { interpret, type CodeMode, type CommandWords, type ReadOptions } from '../../src/intake.js';
 import type { Trigger } from '../../src/request.js';
+import { attachedFiles, type FileDownloader } from './attachments.js';
 import type { Deduplicator } from './dedup.js';
 import { hourglass } from './hourglass.js';
 import { toSlackMessage, type MessageCache, type SlackMessage } from './message-cache.js';
@@ -21,6 +22,8 @@ export interface TriggerDeps {
   dedup: Deduplicator;
   /** The reaction name (without colons) that runs a message. */
   runReaction: string;
+  /** Fetches a file attached to a message, for its run. */
+  download: FileDownloader;
 }
 
 /** A request as Slack delivers it, before it becomes the core's Ask. */
@@ -32,7 +35,10 @@ interface SlackAsk {
   text: string;
   /** How its text is read, the first time and again on an edit (a timing stays a timing). */
   extract: ReadOptions;
-  /** The message holding the code: the reply goes in its thread, and follows its edits and deletion. */
+  /**
+   * The message holding the code: the reply goes in its thread, and follows its edits and deletion;
+   * its files are in the run's working directory.
+   */
   message?: SlackMessage;
   /** Commands and shortcuts: answers only the asker sees (notices, or a reply the channel refused). */
   respond?: RespondFn;
@@ -90,7 +96,8 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
 
   app.event('app_mention', async ({ event }) => {
     if (!event.user || event.bot_id) return; // other bots don't drive this one
-    addressed(event.user, event.channel, { ts: event.ts, text: event.text, threadTs: event.thread_ts });
+    const message = toSlackMessage(event);
+    if (message) addressed(event.user, event.channel, message);
   });
 
   // Every message in the bot's conversations passes here: DMs run; the rest is remembered, so a
@@ -98,11 +105,13 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
   app.event('message', async ({ event }) => {
     switch (event.subtype) {
       case undefined:
+      case 'file_share': {
+        // file_share: a message with files attached (code and the CSV it reads).
         cache.remember(event.channel, event);
-        if (event.channel_type === 'im' && !event.bot_id) {
-          addressed(event.user, event.channel, { ts: event.ts, text: event.text ?? '', threadTs: event.thread_ts });
-        }
+        const message = toSlackMessage(event);
+        if (event.channel_type === 'im' && message && !fromBot(event)) addressed(event.user, event.channel, message);
         return;
+      }
       case 'message_changed': {
         // A deleted message that has replies (ours, say) stays behind as a tombstone.
         if ((event.message as { subtype?: string }).subtype === 'tombstone') return deleted(event.channel, event.message.ts);
@@ -138,7 +147,7 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
 }
 
 /** The core's Ask for a Slack request: replies go in the message's thread (a /run result: the channel). */
-function askFor(slack: SlackAsk, { poster, client }: TriggerDeps): Ask<PostedReply> {
+function askFor(slack: SlackAsk, { poster, client, download }: TriggerDeps): Ask<PostedReply> {
   const { trigger, user, channel, text, message, respond } = slack;
   const target = { channel, threadTs: message ? (message.threadTs ?? message.ts) : undefined, notes: slack.notes ?? [] };
   return {
@@ -148,9 +157,18 @@ function askFor(slack: SlackAsk, { poster, client }: TriggerDeps): Ask<PostedRep
     text,
     read: (wire) => interpret(typedText(wire), slack.extract),
     ...(message ? { source: sourceKey(channel, message.ts), messageId: message.ts, indicator: hourglass(client, { channel, ts: message.ts }) } : {}),
+    ...(message?.files.length ? { files: attachedFiles(message.files, download) } : {}),
     post: (reply) => poster.post(target, reply, respond),
     ...(respond ? { tell: async (reply) => void (await respond(privateMessage(reply))) } : {}),
   };
+}
+
+/**
+ * Sent by another bot: bots don't drive this one. (Bolt drops this one's own messages, the files
+ * it uploads with a reply included, before any listener.)
+ */
+function fromBot(event: object): boolean {
+  return 'bot_id' in event && event.bot_id !== undefined;
 }
 
 function sourceKey(channel: string, ts: string): string {

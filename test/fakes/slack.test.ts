@@ -306,6 +306,40 @@ describe('fake Slack Web API (plain WebClient)', () => {
     expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([503, 429, 200]);
   });
 
+  it('serves a file a user shared from its private links, only with the bot token, recording each GET', async () => {
+    const dm = fake.payloads.dmMessage({ text: 'see attached', files: [{ name: 'data.csv', content: 'n\n1\n2\n' }] });
+    expect(dm.event).toMatchObject({ subtype: 'file_share', channel_type: 'im' });
+    const [shared] = dm.event.files as { id: string; url_private: string; url_private_download: string }[];
+    expect(shared).toMatchObject({ name: 'data.csv', size: 6, mimetype: 'text/csv' });
+    expect(fake.store.files.get(shared?.id ?? '')?.data?.toString()).toBe('n\n1\n2\n');
+
+    const get = (url: string, token?: string) => fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+    for (const url of [shared?.url_private ?? '', shared?.url_private_download ?? '']) {
+      expect(url.startsWith(`${fake.baseUrl}/files-pri/`)).toBe(true);
+      const res = await get(url, fake.team.botToken);
+      expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([200, 'text/csv', 'n\n1\n2\n']);
+    }
+    const anonymous = await get(shared?.url_private ?? '');
+    expect([anonymous.status, anonymous.headers.get('content-type')]).toEqual([401, 'text/html; charset=utf-8']);
+    expect(await anonymous.text()).not.toContain('n,1');
+    expect((await get(shared?.url_private ?? '', fake.team.appToken)).status).toBe(403);
+    expect((await get(`${fake.baseUrl}/files-pri/${fake.team.teamId}-F0NOSUCHFILE/x.csv`, fake.team.botToken)).status).toBe(404);
+    const { botToken, appToken } = fake.team;
+    expect(fake.callsTo('url_private').map((c) => [c.status, c.token, c.args.download])).toEqual([
+      [200, botToken, false],
+      [200, botToken, true],
+      [401, undefined, false],
+      [403, appToken, false],
+      [404, botToken, false],
+    ]);
+
+    // A message seeded in the store shows its files, links included, wherever the API shows it.
+    const file = fake.shareFile({ name: 'notes.txt', content: 'hi' });
+    fake.store.add('C0FAKECHAN', { user: fake.team.userId, text: 'with a file', files: [file] });
+    const history = await client.conversations.history({ channel: 'C0FAKECHAN' });
+    expect(history.messages?.[0]?.files).toEqual([expect.objectContaining({ id: file.id, name: 'notes.txt', size: 2, url_private_download: file.url_private_download })]);
+  });
+
   it('accepts JSON bodies with a bearer token, as Slack does', async () => {
     const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
       method: 'POST',

@@ -29,8 +29,8 @@ const EVENT_SCOPES: Record<string, string> = {
   'message.im': 'im:history',
   reaction_added: 'reactions:read',
 };
-/** The scopes of the calls the adapter makes, and of its command and shortcut. */
-const CALL_SCOPES = ['chat:write', 'reactions:write', 'files:write', 'commands'];
+/** The scopes of the calls the adapter makes (files:read: downloading files attached to a message), and of its command and shortcut. */
+const CALL_SCOPES = ['chat:write', 'reactions:write', 'files:read', 'files:write', 'commands'];
 
 /** What registerTriggers registers on a real (never started) Bolt App. */
 function registered() {
@@ -52,6 +52,7 @@ function registered() {
     cache: {} as MessageCache,
     dedup: new Deduplicator(),
     runReaction: 'arrow_forward',
+    download: async () => new Uint8Array(),
   });
   const first = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((call) => call[0]);
   return { events: first(events), commands: first(commands), shortcuts: first(shortcuts) };

@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { CallLog, type RecordedCall } from './calls.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { createFakeServer } from './http-server.js';
-import { createPayloads, type EventCallback, type Payloads, type SlashCommand } from './payloads.js';
+import { createPayloads, type EventCallback, type FileSpec, type Payloads, type SlashCommand } from './payloads.js';
 import { SocketModeServer, type Ack, type DeliverOptions, type Envelope } from './socket-mode.js';
-import { Store } from './store.js';
+import { Store, type FileUrls, type StoredFile } from './store.js';
 import { DEFAULT_TEAM, type FakeTeam } from './team.js';
 
 export { postCommand, postEvent, postInteractive, postSigned, slackSignature } from './http-mode.js';
 export type { PostResult, SignedPostOptions } from './http-mode.js';
 export { DEFAULT_CHANNEL, DEFAULT_DM, VERIFICATION_TOKEN } from './payloads.js';
-export type { EventCallback, Payloads, SlashCommand, SlackEvent } from './payloads.js';
+export type { EventCallback, FileSpec, Payloads, SlashCommand, SlackEvent } from './payloads.js';
 export type { Ack, Envelope, RecordedCall, Fault, FakeTeam };
 export type { StoredFile, StoredMessage } from './store.js';
 
@@ -29,7 +29,7 @@ export interface FakeSlack {
   baseUrl: string;
   team: FakeTeam;
   store: Store;
-  /** Every request received, in order (Web API calls, `upload`, `response_url`). */
+  /** Every request received, in order (Web API calls, `upload`, `response_url`, `url_private`). */
   calls: readonly RecordedCall[];
   callsTo(method: string): RecordedCall[];
   waitForCall(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
@@ -49,6 +49,11 @@ export interface FakeSlack {
   waitForAck(envelopeId: string, timeoutMs?: number): Promise<Ack>;
   /** A fresh response_url served (and recorded) by the fake. */
   responseUrl(): string;
+  /**
+   * A file a user shared (in the store, bytes and all), downloadable from its url_private(_download)
+   * with the bot token: put it on a message seeded with `store.add`. Payloads' `files` do this.
+   */
+  shareFile(spec: FileSpec): StoredFile;
   /** Inbound payload builders, with this fake's ids and response_urls. */
   payloads: Payloads;
   /** Bolt App options that send every Socket Mode/Web API/upload request here (fresh object: Bolt mutates it). */
@@ -56,7 +61,7 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-/** Start a fake Slack (Web API + Socket Mode + upload + response_url) on 127.0.0.1. */
+/** Start a fake Slack (Web API + Socket Mode + upload + response_url + file downloads) on 127.0.0.1. */
 export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
   const team: FakeTeam = { ...DEFAULT_TEAM, ...opts.team };
   const store = new Store();
@@ -69,7 +74,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     team,
     socketUrl: () => `${baseUrl.replace('http://', 'ws://')}/link?ticket=${randomUUID()}&app_id=${team.appId}`,
     uploadUrl: (fileId: string) => `${baseUrl}/upload/${fileId}`,
+    // As Slack's: https://files.slack.com/files-pri/T…-F…/[download/]name
+    fileUrls: (file: StoredFile): FileUrls => {
+      const at = `${baseUrl}/files-pri/${team.teamId}-${file.id}`;
+      const name = encodeURIComponent(file.name);
+      return { url_private: `${at}/${name}`, url_private_download: `${at}/download/${name}` };
+    },
   };
+  const shareFile = (spec: FileSpec): StoredFile => store.sharedFile(spec.name, Buffer.from(spec.content), api.fileUrls, spec.mimetype);
   const server = createFakeServer({ api, log, faults, socket });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -97,7 +109,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     sendInteractive: (payload, o) => socket.deliver('interactive', payload, o),
     waitForAck: (envelopeId, timeoutMs) => socket.waitForAck(envelopeId, timeoutMs),
     responseUrl,
-    payloads: createPayloads(team, responseUrl),
+    shareFile,
+    payloads: createPayloads(team, responseUrl, shareFile),
     boltOptions: () => ({ token: team.botToken, appToken: team.appToken, socketMode: true, clientOptions: { slackApiUrl: apiUrl } }),
     async close() {
       await socket.close();

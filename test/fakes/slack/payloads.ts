@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { nextId, nextTs } from './ids.js';
+import type { StoredFile } from './store.js';
 import type { FakeTeam } from './team.js';
+import { publicFile } from './web-api.js';
 
 /** An Events API event (the inner `event`). */
 export type SlackEvent = Record<string, unknown> & { type: string };
@@ -43,6 +45,16 @@ export interface MessageOpts {
   user?: string;
   ts?: string;
   threadTs?: string;
+  /** Files shared with the message: stored in the fake, downloadable with the bot token. */
+  files?: FileSpec[];
+}
+
+/** A file a user attaches to a message. */
+export interface FileSpec {
+  name: string;
+  content: string | Uint8Array;
+  /** Default: from the name's extension, as the fake's store guesses it. */
+  mimetype?: string;
 }
 
 /** The verification token Slack puts in payloads (deprecated, but still present). */
@@ -53,13 +65,17 @@ export const DEFAULT_DM = 'D0FAKEDM';
 
 /**
  * Builders for realistic inbound payloads. `responseUrl()` mints a response_url (the fake's own, so
- * POSTs to it are recorded). Message `ts` values come from the same clock as the fake's messages.
+ * POSTs to it are recorded); `shareFile` stores a message's file in the fake. Message `ts` values
+ * come from the same clock as the fake's messages.
  */
-export function createPayloads(team: FakeTeam, responseUrl: () => string) {
+export function createPayloads(team: FakeTeam, responseUrl: () => string, shareFile: (spec: FileSpec) => StoredFile) {
   const triggerId = (): string => `${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e10)}.${randomUUID().replace(/-/g, '')}`;
 
+  /** A message's files as Slack shows them, shared once however many payloads carry them. */
+  const share = (o: MessageOpts): Record<string, unknown>[] | undefined => o.files?.map((spec) => publicFile(shareFile(spec)));
+
   /** A user's message object (what `event`, `message` and `previous_message` hold). */
-  const userMessage = (o: MessageOpts, ts: string): SlackEvent => ({
+  const userMessage = (o: MessageOpts, ts: string, files = share(o)): SlackEvent => ({
     type: 'message',
     user: o.user ?? team.userId,
     text: o.text,
@@ -67,6 +83,7 @@ export function createPayloads(team: FakeTeam, responseUrl: () => string) {
     client_msg_id: randomUUID(),
     team: team.teamId,
     ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
+    ...(files !== undefined ? { files, upload: false, display_as_bot: false } : {}),
   });
 
   const eventCallback = (event: SlackEvent, opts: { eventId?: string; eventTime?: number } = {}): EventCallback => ({
@@ -86,7 +103,9 @@ export function createPayloads(team: FakeTeam, responseUrl: () => string) {
   const message = (o: MessageOpts, channelType: 'channel' | 'im'): EventCallback => {
     const ts = o.ts ?? nextTs();
     const channel = o.channel ?? (channelType === 'im' ? DEFAULT_DM : DEFAULT_CHANNEL);
-    return eventCallback({ ...userMessage(o, ts), channel, event_ts: ts, channel_type: channelType });
+    // Slack marks a message event that shares files with a subtype (app_mention events carry none).
+    const subtype = o.files === undefined ? {} : { subtype: 'file_share' };
+    return eventCallback({ ...userMessage(o, ts), ...subtype, channel, event_ts: ts, channel_type: channelType });
   };
 
   return {
@@ -101,15 +120,16 @@ export function createPayloads(team: FakeTeam, responseUrl: () => string) {
       return eventCallback({ type: 'app_mention', ...msg, channel: o.channel ?? DEFAULT_CHANNEL, event_ts: ts });
     },
 
-    /** `message` in a channel (channel_type 'channel'). */
+    /** `message` in a channel (channel_type 'channel'); subtype `file_share` when it has `files`. */
     channelMessage: (o: MessageOpts): EventCallback => message(o, 'channel'),
 
-    /** `message` in a DM with the bot (channel_type 'im'). */
+    /** `message` in a DM with the bot (channel_type 'im'); subtype `file_share` when it has `files`. */
     dmMessage: (o: MessageOpts): EventCallback => message(o, 'im'),
 
     /** `message_changed`: the user edited message `ts` from `oldText` to `text`. */
     messageChanged(o: MessageOpts & { ts: string; oldText: string; channelType?: 'channel' | 'im' }): EventCallback {
       const eventTs = nextTs();
+      const files = share(o); // the same files before and after the edit
       return eventCallback({
         type: 'message',
         subtype: 'message_changed',
@@ -118,8 +138,8 @@ export function createPayloads(team: FakeTeam, responseUrl: () => string) {
         channel_type: o.channelType ?? 'channel',
         ts: eventTs,
         event_ts: eventTs,
-        message: { ...userMessage(o, o.ts), edited: { user: o.user ?? team.userId, ts: eventTs } },
-        previous_message: userMessage({ ...o, text: o.oldText }, o.ts),
+        message: { ...userMessage(o, o.ts, files), edited: { user: o.user ?? team.userId, ts: eventTs } },
+        previous_message: userMessage({ ...o, text: o.oldText }, o.ts, files),
       });
     },
 
@@ -168,7 +188,7 @@ export function createPayloads(team: FakeTeam, responseUrl: () => string) {
     },
 
     /** A message shortcut (`message_action`) on a user's message. */
-    messageShortcut(o: { callbackId: string; text: string; ts?: string; channel?: string; user?: string; author?: string }) {
+    messageShortcut(o: { callbackId: string; text: string; ts?: string; channel?: string; user?: string; author?: string; files?: FileSpec[] }) {
       const ts = o.ts ?? nextTs();
       const user = o.user ?? team.userId;
       return {
@@ -184,7 +204,7 @@ export function createPayloads(team: FakeTeam, responseUrl: () => string) {
         trigger_id: triggerId(),
         response_url: responseUrl(),
         message_ts: ts,
-        message: userMessage({ text: o.text, user: o.author ?? user }, ts),
+        message: userMessage({ text: o.text, user: o.author ?? user, ...(o.files === undefined ? {} : { files: o.files }) }, ts),
       };
     },
   };

@@ -24,7 +24,13 @@ export interface StoredFile {
   /** The uploaded bytes, set once the upload URL received them. */
   data?: Buffer;
   completed: boolean;
+  /** Where the fake serves the bytes (with the bot token only), as Slack's files.slack.com does. */
+  url_private?: string;
+  url_private_download?: string;
 }
+
+/** Where a file's bytes are downloaded from: shown, then served, by the fake's own HTTP server. */
+export type FileUrls = Required<Pick<StoredFile, 'url_private' | 'url_private_download'>>;
 
 /** Everything the fake "remembers": messages per channel, ephemerals, files. */
 export class Store {
@@ -82,11 +88,18 @@ export class Store {
     this.files.set(file.id, file);
     return file;
   }
+
+  /** A file a user shared: uploaded already, so its bytes are here and it can be downloaded. */
+  sharedFile(name: string, data: Buffer, urls: (file: StoredFile) => FileUrls, mimetype?: string): StoredFile {
+    const file = this.newFile(name, data.length);
+    return Object.assign(file, { data, completed: true, ...(mimetype === undefined ? {} : { mimetype }), ...urls(file) });
+  }
 }
 
 function mimeOf(name: string): string {
   if (name.endsWith('.txt') || name.endsWith('.py')) return 'text/plain';
   if (name.endsWith('.png')) return 'image/png';
   if (name.endsWith('.json')) return 'application/json';
+  if (name.endsWith('.csv')) return 'text/csv';
   return 'application/octet-stream';
 }

@@ -1,6 +1,6 @@
 import type { Args } from './body.js';
 import { compareTs, nextId, nextTs } from './ids.js';
-import type { StoredFile, StoredMessage, Store } from './store.js';
+import type { FileUrls, StoredFile, StoredMessage, Store } from './store.js';
 import type { FakeTeam } from './team.js';
 
 /** What a method handler may use besides its arguments. */
@@ -11,6 +11,8 @@ export interface ApiContext {
   socketUrl: () => string;
   /** http:// URL the client must POST a file's bytes to. */
   uploadUrl: (fileId: string) => string;
+  /** Where a stored file's bytes are downloaded from (GET, bot token only). */
+  fileUrls: (file: StoredFile) => FileUrls;
 }
 
 export type ApiResult = Record<string, unknown> & { ok: boolean };
@@ -39,9 +41,10 @@ function checkToken(method: string, token: string | undefined, team: FakeTeam): 
   return token === team.appToken || token === team.botToken ? 'not_allowed_token_type' : 'invalid_auth';
 }
 
-/** A file as the API shows it: never the bytes. */
-function publicFile(f: StoredFile): Record<string, unknown> {
-  return { id: f.id, name: f.name, title: f.title, size: f.size, mimetype: f.mimetype, filetype: f.name.split('.').pop() };
+/** A file as the API (and an event) shows it: never the bytes, but where to download them. */
+export function publicFile(f: StoredFile): Record<string, unknown> {
+  const urls = f.url_private === undefined ? {} : { url_private: f.url_private, url_private_download: f.url_private_download };
+  return { id: f.id, name: f.name, title: f.title, size: f.size, mimetype: f.mimetype, filetype: f.name.split('.').pop(), mode: 'hosted', ...urls };
 }
 
 /** A message as the API shows it (files without their bytes). */
@@ -187,11 +190,12 @@ const HANDLERS: Record<string, Handler> = {
     return { ok: true, channel: channelInfo(id) };
   },
 
-  'files.getUploadURLExternal': (args, { store, uploadUrl }) => {
+  'files.getUploadURLExternal': (args, { store, uploadUrl, fileUrls }) => {
     const filename = str(args, 'filename');
     const length = Number(str(args, 'length'));
     if (filename === undefined || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
-    const file = store.newFile(filename, length);
+    const created = store.newFile(filename, length);
+    const file = Object.assign(created, fileUrls(created));
     return { ok: true, upload_url: uploadUrl(file.id), file_id: file.id };
   },
 
