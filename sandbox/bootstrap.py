@@ -14,6 +14,19 @@
 # The program's process is forked before any request exists (one interpreter start-up for both).
 import os, signal, sys
 
+# matplotlib's font cache, built into the image: linked where matplotlib looks for it (under
+# HOME=/tmp, which is empty at each start), so no run rebuilds it. Before the fork: a pre-started
+# program may import matplotlib at once (SANDBOX_POOL_PREIMPORT).
+PREBUILT_CACHES = {"/opt/sandpiper/matplotlib": "/tmp/.cache/matplotlib"}
+for prebuilt, cache in PREBUILT_CACHES.items():
+    try:
+        names = os.listdir(prebuilt)
+    except OSError:
+        continue  # an image without one: matplotlib builds its cache as usual
+    os.makedirs(cache, exist_ok=True)
+    for name in names:
+        os.symlink(os.path.join(prebuilt, name), os.path.join(cache, name))
+
 code_out, code_in = os.pipe()
 program = os.fork()
 if program == 0:
@@ -33,19 +46,6 @@ PR_SET_DUMPABLE = 4
 if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
     os.write(2, b"sandbox: could not protect the end-of-run marker; nothing was run\n")
     os._exit(70)
-
-# matplotlib's font cache, built into the image: linked where matplotlib looks for it (under
-# HOME=/tmp, which is empty at each start), so no run spends time rebuilding it.
-PREBUILT_CACHES = {"/opt/sandpiper/matplotlib": "/tmp/.cache/matplotlib"}
-for prebuilt, cache in PREBUILT_CACHES.items():
-    try:
-        names = os.listdir(prebuilt)
-    except OSError:
-        continue  # an image without one: matplotlib builds its cache as usual
-    os.makedirs(cache, exist_ok=True)
-    for name in names:
-        os.symlink(os.path.join(prebuilt, name), os.path.join(cache, name))
-
 
 def write_all(fd, data):
     view = memoryview(data)

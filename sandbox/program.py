@@ -28,6 +28,15 @@ def whole(stream):
 sys.stdout = sys.__stdout__ = whole(sys.stdout)
 sys.stderr = sys.__stderr__ = whole(sys.stderr)
 
+# Modules a pre-started sandbox imports while it waits for its request (SANDBOX_POOL_PREIMPORT):
+# a plotting run then finds numpy and pyplot loaded. A module that fails to import is left to the
+# program, which gets the error itself if it imports it.
+for name in filter(None, os.environ.pop("SANDPIPER_PREIMPORT", "").split(",")):
+    try:
+        __import__(name)
+    except Exception:
+        pass
+
 with open(int(sys.argv[1]), "rb") as request:
     request = json.loads(request.read())
 source = request["code"]

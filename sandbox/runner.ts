@@ -36,6 +36,8 @@ export interface RunnerSettings {
   launchTimeoutMs?: number;
   /** Pre-started sandboxes kept ready once startPool() is called (0: every run starts cold). */
   poolSize?: number;
+  /** Modules pre-started sandboxes import while they wait (SANDBOX_POOL_PREIMPORT). */
+  preimport?: readonly string[];
 }
 
 /**
@@ -212,6 +214,8 @@ export class SandboxRunner {
       labels: sandboxLabels(this.instance, deadline, requestId),
       uid,
       priority,
+      // Only a sandbox that may wait (a pool member) imports ahead: a cold run would wait for it.
+      preimport: idleMs > 0 ? (this.settings.preimport ?? []) : [],
     });
     try {
       const sandbox = await launch(this.docker, spec, limits.outputKb * 1024, this.remover);

@@ -61,6 +61,8 @@ export interface SpecInput {
   uid: number;
   /** 'low': its CPU weight is below other sandboxes' (RunOptions.priority). */
   priority?: RunPriority;
+  /** Modules the program imports before its request comes (pre-started sandboxes only). */
+  preimport?: readonly string[];
 }
 
 /**
@@ -69,7 +71,7 @@ export interface SpecInput {
  * never set: Binds/Volumes (above all the Docker socket), Devices, CapAdd, host namespaces,
  * Privileged, ReadonlyPaths (setting it replaces Docker's defaults).
  */
-export function buildContainerSpec({ image, runtime, limits, labels, uid, priority = 'normal' }: SpecInput): ContainerCreateOptions {
+export function buildContainerSpec({ image, runtime, limits, labels, uid, priority = 'normal', preimport = [] }: SpecInput): ContainerCreateOptions {
   const memoryBytes = limits.memoryMb * MIB;
   const tmpfsBytes = limits.tmpfsMb * MIB;
   // CPU-seconds backstop, should the wall-clock kill ever fail: SIGXCPU, then SIGKILL a second later.
@@ -121,7 +123,7 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid, priori
     // Code arrives on stdin (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order.
     // The program runs in a process of its own, forked by the bootstrap (bootstrap.py says why).
     Cmd: ['python3', '-u', '-c', BOOTSTRAP_SOURCE, PROGRAM_SOURCE],
-    Env: [...CONTAINER_ENV],
+    Env: [...CONTAINER_ENV, ...(preimport.length ? [`SANDPIPER_PREIMPORT=${preimport.join(',')}`] : [])],
     // Never root: without a user namespace, root inside is root on the host. A uid of its own:
     // what Linux budgets per user is this sandbox's alone.
     User: `${uid}:${uid}`,

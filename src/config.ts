@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   SANDBOX_FILES_TOTAL_KB: whole('a whole number of KiB', 1, 1_048_576).default(DEFAULT_LIMITS.files.totalKb),
   SANDBOX_FILES_COLLECT_S: decimal('a number of seconds', 0.1, 60).default(DEFAULT_LIMITS.files.collectS),
   SANDBOX_POOL_SIZE: whole('a whole number of sandboxes', 0, 256).default(4),
+  SANDBOX_POOL_PREIMPORT: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/, 'expected module names separated by commas, like numpy,matplotlib.pyplot'))),
   LIMIT_USER_RUNS_PER_MINUTE: whole('a whole number of runs', 1, 10_000).default(10),
   LIMIT_USER_QUEUE: whole('a whole number of runs', 0, 1_000).default(2),
   // Each sandbox gets a CPU share, but a trivial run mostly waits on Docker: two per core.
@@ -89,6 +94,8 @@ export interface SandboxConfig {
   limits: SandboxLimits;
   maxCodeBytes: number;
   poolSize: number;
+  /** Modules pre-started sandboxes import while they wait (none by default). */
+  preimport: string[];
 }
 
 export interface DiscordConfig {
@@ -217,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       maxCodeBytes: e.SANDBOX_MAX_CODE_KB * 1024,
       poolSize: e.SANDBOX_POOL_SIZE,
+      preimport: e.SANDBOX_POOL_PREIMPORT,
     },
     limiter: {
       userRunsPerMinute: e.LIMIT_USER_RUNS_PER_MINUTE,

@@ -41,6 +41,27 @@ async function runTrivial(sandbox: DockerSandbox): Promise<void> {
   if (result.status !== 'ok') throw new Error(`benchmark run failed: ${result.status} ${result.reason ?? result.output}`);
 }
 
+/** One figure with numpy and matplotlib, shown: the run returns it as figure-1.png. */
+export const PLOT = 'import numpy as np\nimport matplotlib.pyplot as plt\nplt.plot(np.arange(10) ** 2)\nplt.show()';
+/** What pre-started sandboxes import for the plot path (SANDBOX_POOL_PREIMPORT). */
+export const PLOT_PREIMPORT = ['numpy', 'matplotlib.pyplot'];
+
+async function runPlot(sandbox: DockerSandbox): Promise<void> {
+  const result = await sandbox.run({ code: PLOT });
+  if (result.status !== 'ok' || result.files[0]?.name !== 'figure-1.png') {
+    throw new Error(`benchmark plot failed: ${result.status} ${result.reason ?? result.output}`);
+  }
+}
+
+/** A plot, request to PNG returned; with a pool, each request finds it full (not timed). */
+export function plotLatency(sandbox: DockerSandbox, n: number): Promise<LatencySummary> {
+  return timeSequential(
+    n,
+    () => runPlot(sandbox),
+    () => sandbox.whenWarm(),
+  );
+}
+
 /** Request to result through the sandbox; with a pool, each request finds it full (not timed). */
 export function sandboxLatency(sandbox: DockerSandbox, n: number): Promise<LatencySummary> {
   return timeSequential(

@@ -10,6 +10,8 @@ import {
   hostPythonExecutable,
   latencyUnderBombs,
   leakedContainers,
+  PLOT_PREIMPORT,
+  plotLatency,
   pooledAndEvaluated,
   sandboxLatency,
   soak,
@@ -23,7 +25,7 @@ import { RunLimiter } from '../limiter.js';
 import { createLogger } from '../log.js';
 import { openSandbox, type DockerSandbox } from '../sandbox.js';
 
-const PATHS = ['host_python', 'docker_cli', 'runc_cold', 'runc_pooled', 'runsc_cold', 'runsc_pooled'] as const;
+const PATHS = ['host_python', 'docker_cli', 'runc_cold', 'runc_pooled', 'runsc_cold', 'runsc_pooled', 'plot_cold', 'plot_pooled'] as const;
 type PathName = (typeof PATHS)[number];
 
 interface BenchReport {
@@ -51,6 +53,8 @@ interface BenchReport {
     runc_pooled_vs_host_python: number;
     docker_cli_vs_runc_pooled: number;
     runsc_pooled_vs_runsc_cold: number;
+    /** numpy + matplotlib, one figure returned: pooled members that pre-import both, over a cold start. */
+    plot_pooled_vs_cold: number;
   };
   targets: Record<string, Target>;
 }
@@ -110,9 +114,10 @@ export async function benchCommand(args: string[]): Promise<number> {
   const poolSize = config.sandbox.poolSize || 4;
   const progress = (line: string) => values.json || process.stderr.write(`… ${line}\n`);
   const sandboxes: DockerSandbox[] = [];
-  const sandboxFor = async (runtime: SandboxRuntime, pooled: boolean) => {
+  const sandboxFor = async (runtime: SandboxRuntime, pooled: boolean, preimport: string[] = []) => {
     // The bench only measures: it neither builds the image nor sweeps the engine for orphans.
-    const sandbox = openSandbox({ ...config.sandbox, runtime, poolSize: pooled ? poolSize : 0 }, log, { prepare: false });
+    const settings = { ...config.sandbox, runtime, poolSize: pooled ? poolSize : 0, preimport };
+    const sandbox = openSandbox(settings, log, { prepare: false });
     sandboxes.push(sandbox);
     const readiness = await sandbox.ready;
     if (!readiness.ok) throw new Error(readiness.reason);
@@ -168,6 +173,15 @@ export async function benchCommand(args: string[]): Promise<number> {
     const runscPooled = await sandboxFor('runsc', true);
     latency.runsc_pooled = await sandboxLatency(runscPooled, size.n);
     await runscPooled.close();
+
+    progress('plot (numpy + matplotlib, one PNG returned), runc cold');
+    const plotCold = await sandboxFor('runc', false);
+    latency.plot_cold = await plotLatency(plotCold, size.n);
+    await plotCold.close();
+    progress(`plot, runc pooled, the members pre-importing ${PLOT_PREIMPORT.join(' and ')}`);
+    const plotPooled = await sandboxFor('runc', true, PLOT_PREIMPORT);
+    latency.plot_pooled = await plotLatency(plotPooled, size.n);
+    await plotPooled.close();
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
     const busy = await sandboxFor('runc', true);
@@ -250,6 +264,7 @@ function buildReport(m: {
     runc_pooled_vs_host_python: ratio(latency.runc_pooled.p50_ms, latency.host_python.p50_ms),
     docker_cli_vs_runc_pooled: ratio(latency.docker_cli.p50_ms, latency.runc_pooled.p50_ms),
     runsc_pooled_vs_runsc_cold: ratio(latency.runsc_pooled.p50_ms, latency.runsc_cold.p50_ms),
+    plot_pooled_vs_cold: ratio(latency.plot_pooled.p50_ms, latency.plot_cold.p50_ms),
   };
   const evaluatorVsPooled = ratio(m.evaluatorPooled.p50_ms, latency.runc_pooled.p50_ms);
   const throughputVsCeiling = ratio(m.rps, m.ceiling);
@@ -275,6 +290,7 @@ function buildReport(m: {
       'runc pooled p50 / host python3 p50': atMost(ratios.runc_pooled_vs_host_python, 2.5),
       'docker run --rm p50 / runc pooled p50': atLeast(ratios.docker_cli_vs_runc_pooled, 6),
       'runsc pooled p50 / runsc cold p50': atMost(ratios.runsc_pooled_vs_runsc_cold, 0.3),
+      'plot pooled (pre-imported) p50 / plot cold p50': atMost(ratios.plot_pooled_vs_cold, 0.4),
       'evaluator p50 / runc pooled p50': atMost(evaluatorVsPooled, 1.2),
       'bystander p95, bombs / idle': atMost(m.fairness.p95_ratio, 3),
       'throughput / engine ceiling': atLeast(throughputVsCeiling, 0.95),

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       },
       maxCodeBytes: 64 * 1024,
       poolSize: 4,
+      preimport: [],
     });
     expect(config.logLevel).toBeUndefined();
     expect(config.warnings).toEqual([]);
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       SANDBOX_FILES_TOTAL_KB: '200',
       SANDBOX_FILES_COLLECT_S: '0.5',
       SANDBOX_POOL_SIZE: '0',
+      SANDBOX_POOL_PREIMPORT: 'numpy, matplotlib.pyplot',
       LOG_LEVEL: 'debug',
     });
     expect(config.sandbox).toEqual({
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
       },
       maxCodeBytes: 128 * 1024,
       poolSize: 0,
+      preimport: ['numpy', 'matplotlib.pyplot'],
     });
     expect(config.logLevel).toBe('debug');
   });
@@ -100,6 +103,9 @@ describe('bad values', () => {
       'SLACK_API_URL="ftp://example.com": expected an http:// or https:// URL',
     );
     expect(configError({ LOG_LEVEL: 'verbose' })).toContain('LOG_LEVEL="verbose": expected one of fatal, error, warn');
+    expect(configError({ SANDBOX_POOL_PREIMPORT: 'numpy; import os' })).toContain(
+      'SANDBOX_POOL_PREIMPORT="numpy; import os": expected module names separated by commas',
+    );
   });
 
   it('take numbers only as plain decimals: no hex, exponent, sign or spaces', () => {

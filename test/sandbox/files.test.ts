@@ -190,3 +190,25 @@ describe.each(RUNTIMES)('the file collector against hostile programs on %s', (ru
     expect(names(result)).toEqual(['busy.txt']);
   }, 60_000);
 });
+
+/** SANDBOX_POOL_PREIMPORT: pre-started members import ahead of their request; cold ones never do. */
+describe('pre-imported modules', () => {
+  const check = py('import os, sys', 'print("matplotlib.pyplot" in sys.modules, "SANDPIPER_PREIMPORT" in os.environ)');
+
+  it('a pre-started sandbox has them loaded (and its environment shows no trace); a cold one does not', async () => {
+    const pooled = makeRunner('runc', {}, { poolSize: 1, preimport: ['numpy', 'matplotlib.pyplot', 'no_such_module'] });
+    const cold = makeRunner('runc', {}, { poolSize: 0, preimport: ['numpy', 'matplotlib.pyplot'] });
+    try {
+      await pooled.warmPool?.whenFull();
+      expect(await pooled.run({ code: check })).toMatchObject({ status: 'ok', output: 'True False\n' });
+      expect(await cold.run({ code: check })).toMatchObject({ status: 'ok', output: 'False False\n' });
+      // The plot then needs no import time: it still comes back as a file.
+      await pooled.warmPool?.whenFull();
+      const plot = await pooled.run({ code: 'import matplotlib.pyplot as plt\nplt.plot([1, 2])' });
+      expect(names(plot)).toEqual(['figure-1.png']);
+    } finally {
+      await Promise.all([pooled.close(), cold.close()]);
+    }
+    expect(await leftovers(pooled)).toEqual([]);
+  }, 60_000);
+});
