@@ -47,6 +47,7 @@ if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
     os.write(2, b"sandbox: could not protect the end-of-run marker; nothing was run\n")
     os._exit(70)
 
+
 def write_all(fd, data):
     view = memoryview(data)
     while view:

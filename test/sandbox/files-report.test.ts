@@ -68,6 +68,9 @@ describe('refusing input files', () => {
       'the files come to 3 KiB, over the limit of 2 KiB in all',
     );
     expect(refuseInputFiles([{ name: '../x', size: 1 }], LIMITS)).toMatch(/can't be a file name here/);
+    expect(refuseInputFiles([{ name: '.cache', size: 1 }], LIMITS)).toBe(
+      '".cache" can\'t be a file name here: use a plain name, without a folder or a leading dot',
+    );
     expect(refuseInputFiles([{ name: 'a', size: 1 }, { name: 'a', size: 1 }], LIMITS)).toBe('two files are called "a"');
   });
 });
