@@ -15,4 +15,13 @@ describe('discord with the real sandbox', { timeout: 60_000 }, () => {
     await runner.drain();
     expect(await leftovers(runner)).toEqual([]);
   });
+
+  it('answers !timeit with timeit’s summary line, the first block being the setup', async () => {
+    const runner = makeRunner('runc');
+    onTestFinished(() => runner.close());
+    const h = await startHarness({ sandbox: runner });
+    const source = h.fake.sendMessage({ content: `!timeit ${py('numbers = list(range(100))')}\n${py('print("hidden"); sum(numbers)')}` });
+    const reply = await h.replyTo(source, 30_000);
+    expect(reply.content).toMatch(/^✅ done in .+\n```\n\d+ loops?, best of \d+: [\d.]+ (nsec|usec|msec|sec) per loop\n```$/);
+  });
 });
