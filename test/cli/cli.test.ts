@@ -63,7 +63,8 @@ describe('sandpiper eval', () => {
   });
 
   it('--timeit prints timeit’s summary line, with --setup run first', async () => {
-    const run = await runCli(['eval', '--timeit', '--setup', 'xs = list(range(1000))'], { stdin: 'sorted(xs)' });
+    // timeit's repeats take ~1.5 s of CPU: more than the default 5 s on a busy host.
+    const run = await runCli(['eval', '--timeit', '--setup', 'xs = list(range(1000))'], { stdin: 'sorted(xs)', env: { SANDBOX_TIMEOUT_S: '20' } });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\d+ loops?, best of \d+: [\d.]+ (nsec|usec|msec|sec) per loop\n$/);
     expect((await runCli(['eval', '--setup', 'x = 1'], { stdin: 'x' })).stderr).toContain('--setup goes with --timeit');

@@ -9,6 +9,8 @@ import { py, startHarness } from './harness.js';
  */
 
 const PNG_MAGIC = '\x89PNG';
+/** Plotting imports for a second or more, and more on a busy host: these tests are not about the time limit. */
+const ROOMY = { timeoutS: 20 };
 
 async function download(attachment: FakeAttachment | undefined): Promise<Buffer> {
   const response = await fetch(attachment?.url ?? 'http://127.0.0.1:9/missing');
@@ -17,7 +19,7 @@ async function download(attachment: FakeAttachment | undefined): Promise<Buffer>
 
 describe('files on Discord with the real sandbox', { timeout: 60_000 }, () => {
   it('a plot is posted as an image, with no savefig in the code', async () => {
-    const runner = makeRunner('runc');
+    const runner = makeRunner('runc', ROOMY);
     onTestFinished(async () => {
       await runner.close();
       expect(await leftovers(runner)).toEqual([]);
@@ -31,7 +33,7 @@ describe('files on Discord with the real sandbox', { timeout: 60_000 }, () => {
   });
 
   it('a CSV attached to the message is read by the code; result.json comes back inline; an edit replaces the files', async () => {
-    const runner = makeRunner('runc');
+    const runner = makeRunner('runc', ROOMY);
     onTestFinished(() => runner.close());
     const h = await startHarness({ sandbox: runner });
     const code = (extra: string) =>
@@ -57,7 +59,7 @@ describe('files on Discord with the real sandbox', { timeout: 60_000 }, () => {
   });
 
   it('an attachment over the limit refuses the run, saying which and why', async () => {
-    const runner = makeRunner('runc');
+    const runner = makeRunner('runc', ROOMY);
     onTestFinished(() => runner.close());
     const h = await startHarness({ sandbox: runner, env: { SANDBOX_FILE_KB: '1' } });
     const source = h.fake.sendMessage({ content: `!run ${py('print(1)')}`, attachments: [{ name: 'big.csv', content: 'x'.repeat(2048) }] });

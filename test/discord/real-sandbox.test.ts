@@ -17,7 +17,7 @@ describe('discord with the real sandbox', { timeout: 60_000 }, () => {
   });
 
   it('answers !timeit with timeit’s summary line, the first block being the setup', async () => {
-    const runner = makeRunner('runc');
+    const runner = makeRunner('runc', { timeoutS: 20 }); // timeit's repeats: ~1.5 s of CPU, more on a busy host
     onTestFinished(() => runner.close());
     const h = await startHarness({ sandbox: runner });
     const source = h.fake.sendMessage({ content: `!timeit ${py('numbers = list(range(100))')}\n${py('print("hidden"); sum(numbers)')}` });

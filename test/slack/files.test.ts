@@ -10,7 +10,8 @@ import { blockText, startSlackBot, WAIT_MS, type SlackBot } from './harness.js';
  * message with the code are downloaded (with the bot token) into the run's working directory.
  */
 describe('Slack files with the real sandbox', () => {
-  const runner = makeRunner('runc');
+  // Plotting and pandas import for a second or more, more on a busy host: not a test of the time limit.
+  const runner = makeRunner('runc', { timeoutS: 20 });
   let bot: SlackBot;
   /** How many runs reached the sandbox: a refused one never does. */
   let runs = 0;
