@@ -1,4 +1,4 @@
-import { collectLimits } from './files.js';
+import { collectLimits, formatKiB } from './files.js';
 import type { FileLimits } from './limits.js';
 import type { RunFile } from './result.js';
 
@@ -53,8 +53,4 @@ export function refuseCode(code: string, maxCodeBytes: number): string | null {
   const bytes = Buffer.byteLength(code, 'utf8');
   if (bytes <= maxCodeBytes) return null;
   return `the code is ${formatKiB(bytes)}, over the ${formatKiB(maxCodeBytes)} limit`;
-}
-
-function formatKiB(bytes: number): string {
-  return `${Math.ceil(bytes / 1024)} KiB`;
 }
