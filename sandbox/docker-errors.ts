@@ -3,7 +3,7 @@
  * The user's code never ran when one of these is reported (RunResult status `sandbox_error`).
  */
 
-import { defaultImageTag } from './image/recipe.js';
+import { builtInRecipe } from './image/recipe.js';
 
 interface DockerishError {
   name?: string;
@@ -69,11 +69,12 @@ export function explainDockerError(error: unknown, context: ErrorContext): strin
  * SANDBOX_IMAGE is the operator's to provide (`image build` would build the built-in one instead).
  */
 export function missingImage(image: string): { what: string; fix: string } {
-  return image === defaultImageTag()
-    ? { what: `the sandbox image ${image} is missing`, fix: 'run `npx sandpiper image build`' }
+  const recipe = builtInRecipe(image);
+  return recipe
+    ? { what: `the sandbox image ${image} (Python ${recipe.version}) is missing`, fix: 'run `npx sandpiper image build`' }
     : {
         what: `the sandbox image ${image} (SANDBOX_IMAGE) is missing`,
-        fix: 'build or load it, or unset SANDBOX_IMAGE to use the built-in image',
+        fix: 'build or load it, or unset SANDBOX_IMAGE to use the built-in images',
       };
 }
 

@@ -32,8 +32,8 @@ const KILLED_STATUS: Record<KillCause, RunStatus> = {
   protocol: 'killed',
 };
 
-/** Turns how a run ended into its one RunResult. Pure: everything it needs is in the Execution. */
-export function toRunResult(execution: Execution): RunResult {
+/** Turns how a run ended, in an image of that full Python version, into its one RunResult. Pure. */
+export function toRunResult(execution: Execution, python: string | null): RunResult {
   const { captured, durationMs } = execution;
   // Only a program that ended by itself gets its files back: the sandbox collects them after that.
   const { files, leftOut } = execution.cause === null ? execution.returned : { files: [], leftOut: {} };
@@ -48,6 +48,7 @@ export function toRunResult(execution: Execution): RunResult {
     durationMs: Math.round(durationMs),
     files,
     filesLeftOut: leftOut,
+    python,
   });
   if (execution.cause === 'cancelled') return result('cancelled', null, 'SIGKILL');
   // Output that reached the cap counts even if the kill lost the race with the exit.

@@ -11,6 +11,8 @@ export interface RunInput {
   files?: readonly RunFile[];
   /** Time the code with Python's timeit instead of running it once: `setup` runs first, untimed. */
   timeit?: { setup: string };
+  /** The Python version to run it in ("3.14"), one of those offered; the default (the first) when absent. */
+  python?: string;
 }
 
 export interface RunOptions {

@@ -35,6 +35,8 @@ export interface RunResult {
   files: RunFile[];
   /** Files the run left that are not in `files`, by reason. */
   filesLeftOut: FilesLeftOut;
+  /** The full Python version that ran ("3.13.5"); null when nothing ran, or the image doesn't say. */
+  python: string | null;
 }
 
 export interface RunFile {
@@ -52,7 +54,7 @@ export type FilesLeftOut = Partial<Record<LeftOutReason, number>>;
 
 /** A result for a run whose code never executed. */
 function nothingRan(status: RunStatus): RunResult {
-  return { status, exitCode: null, signal: null, output: '', stdout: '', stderr: '', outputBytes: 0, durationMs: 0, files: [], filesLeftOut: {} };
+  return { status, exitCode: null, signal: null, output: '', stdout: '', stderr: '', outputBytes: 0, durationMs: 0, files: [], filesLeftOut: {}, python: null };
 }
 
 /** A run that could not start: `reason` says what went wrong and how to fix it. */

@@ -12,6 +12,9 @@ import { Remover } from './remover.js';
 import { RepeatedFailure } from './repeated-failure.js';
 import { cancelledBeforeRun, sandboxError, type RunResult } from './result.js';
 import { refuseCode, type RunInput, type RunOptions, type RunPriority } from './request.js';
+import { refuseInputFiles } from './files.js';
+import { inspectImage } from './image/ensure.js';
+import { refusePython, type PythonImage } from './image/pythons.js';
 import { buildContainerSpec } from './spec.js';
 import { Turns } from './turns.js';
 import { sandboxUids } from './uids.js';
@@ -27,7 +30,8 @@ const REFILL_FIRST_MS = 2_000;
 const POOL_MAX_IDLE_MS = 5 * 60_000;
 
 export interface RunnerSettings {
-  image: string;
+  /** The Pythons offered, each with its image; the first is the default, and the only one pooled. */
+  pythons: readonly PythonImage[];
   runtime: SandboxRuntime;
   limits: SandboxLimits;
   /** Code larger than this is refused before any container is made. */
@@ -54,6 +58,8 @@ export class SandboxRunner {
   private closed = false;
   /** The uid each launched container holds until it is removed. */
   private readonly uids = new Map<string, number>();
+  /** Each image's full Python version, asked of Docker once (results report it). */
+  private readonly fullVersions = new Map<string, Promise<string | null>>();
 
   constructor(
     private readonly docker: Docker,
@@ -80,11 +86,11 @@ export class SandboxRunner {
     const size = this.settings.poolSize ?? 0;
     if (this.pool || this.closed || size === 0) return;
     this.pool = new SandboxPool(
-      () => this.launchWithin(POOL_MAX_IDLE_MS),
+      () => this.launchWithin(this.defaultPython, POOL_MAX_IDLE_MS),
       (member) => destroy(member, this.remover),
       { size, maxIdleMs: POOL_MAX_IDLE_MS },
       {
-        launchFailed: (error, retryInMs) => this.refillFailures.failed({ reason: this.explain(error), retryInMs }),
+        launchFailed: (error, retryInMs) => this.refillFailures.failed({ reason: this.explain(error, this.defaultPython), retryInMs }),
         launched: () => this.refillFailures.succeeded(),
       },
     );
@@ -95,8 +101,16 @@ export class SandboxRunner {
     return this.pool;
   }
 
+  /** The default Python: the first offered. */
+  private get defaultPython(): PythonImage {
+    return this.settings.pythons[0]!;
+  }
+
   async run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
-    const refusal = refuseCode(input.code, this.settings.maxCodeBytes);
+    const refusal =
+      refuseCode(input.code, this.settings.maxCodeBytes) ??
+      (input.files ? refuseInputFiles(input.files.map(({ name, bytes }) => ({ name, size: bytes.length })), this.settings.limits.files) : null) ??
+      (input.python === undefined ? null : refusePython(input.python, this.settings.pythons));
     if (refusal) return sandboxError(refusal);
     if (options.signal?.aborted) return cancelledBeforeRun();
     if (options.priority !== 'low') return this.runNow(input, options);
@@ -113,19 +127,22 @@ export class SandboxRunner {
   }
 
   private async runNow(input: RunInput, { requestId, signal, priority = 'normal' }: RunOptions): Promise<RunResult> {
-    // A pre-started member when one is ready; otherwise a cold start, never a wait for a refill.
-    const warm = priority === 'normal' ? this.pool?.take() : null;
+    const python = this.settings.pythons.find((offered) => offered.version === input.python) ?? this.defaultPython;
+    const fullVersion = this.fullVersionOf(python.image);
+    // A pre-started member when one is ready (the pool holds the default Python's); otherwise a
+    // cold start, never a wait for a refill.
+    const warm = priority === 'normal' && python === this.defaultPython ? this.pool?.take() : null;
     // A cold start carries the request id as a label. A pooled member was created before the
     // request existed, and labels can't be added to a container after it was created: this line
     // ties the two together instead.
     if (warm) this.log.debug({ request: requestId, container: warm.container.id }, 'a pre-started sandbox takes the run');
-    const launching = warm ? Promise.resolve(warm) : this.launchCold(requestId, priority, signal);
+    const launching = warm ? Promise.resolve(warm) : this.launchCold(python, requestId, priority, signal);
     const abort = whenAborted(signal);
     let sandbox: LaunchedSandbox | null;
     try {
       sandbox = await Promise.race([launching, abort.aborted.then(() => null)]);
     } catch (error) {
-      const reason = describeDockerError(error, this.settings) ?? `Docker refused to run the sandbox: ${errorDetail(error)}`;
+      const reason = describeDockerError(error, this.errorContext(python)) ?? `Docker refused to run the sandbox: ${errorDetail(error)}`;
       this.log.warn({ request: requestId, reason }, 'could not start a sandbox');
       return sandboxError(reason);
     } finally {
@@ -138,9 +155,10 @@ export class SandboxRunner {
     }
     try {
       const { timeoutS, files } = this.settings.limits;
-      return toRunResult(await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files }, signal));
+      const ended = await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files }, signal);
+      return toRunResult(ended, await fullVersion);
     } catch (error) {
-      const why = this.explain(error);
+      const why = this.explain(error, python);
       this.log.warn({ request: requestId, container: sandbox.container.id, reason: why }, 'a sandbox failed during the run');
       return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);
     } finally {
@@ -176,15 +194,15 @@ export class SandboxRunner {
    * most likely) lets the pool's refill go first, for a moment: both would compete for the engine,
    * and the refill is what everyone else's next run needs.
    */
-  private async launchCold(requestId: string | undefined, priority: RunPriority, signal?: AbortSignal): Promise<LaunchedSandbox> {
+  private async launchCold(python: PythonImage, requestId: string | undefined, priority: RunPriority, signal?: AbortSignal): Promise<LaunchedSandbox> {
     if (priority === 'low') await this.pool?.refilled(REFILL_FIRST_MS);
     if (signal?.aborted) throw new Error('cancelled before its sandbox was created');
-    return this.launchWithin(0, requestId, priority);
+    return this.launchWithin(python, 0, requestId, priority);
   }
 
   /** Creates and starts a sandbox, or gives up after the launch timeout. */
-  private async launchWithin(idleMs: number, requestId?: string, priority: RunPriority = 'normal'): Promise<LaunchedSandbox> {
-    const launching = this.launch(idleMs, requestId, priority);
+  private async launchWithin(python: PythonImage, idleMs: number, requestId?: string, priority: RunPriority = 'normal'): Promise<LaunchedSandbox> {
+    const launching = this.launch(python, idleMs, requestId, priority);
     const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
     try {
       return await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
@@ -205,12 +223,14 @@ export class SandboxRunner {
    * Creates and starts a sandbox that may wait `idleMs` for its code before it counts as orphaned.
    * It holds a uid of its own until it is removed.
    */
-  private async launch(idleMs: number, requestId: string | undefined, priority: RunPriority): Promise<LaunchedSandbox> {
-    const { limits } = this.settings;
+  private async launch(python: PythonImage, idleMs: number, requestId: string | undefined, priority: RunPriority): Promise<LaunchedSandbox> {
+    const { limits, runtime } = this.settings;
     const deadline = Date.now() + idleMs + limits.timeoutS * 1000 + DEADLINE_SLACK_MS;
     const uid = sandboxUids.acquire();
     const spec = buildContainerSpec({
-      ...this.settings,
+      image: python.image,
+      runtime,
+      limits,
       labels: sandboxLabels(this.instance, deadline, requestId),
       uid,
       priority,
@@ -240,7 +260,30 @@ export class SandboxRunner {
     void destroy(sandbox, this.remover, { request: requestId });
   }
 
-  private explain(error: unknown): string {
-    return explainDockerError(error, this.settings);
+  /**
+   * The full Python version an image runs, from its PYTHON_VERSION: asked once per image, at the
+   * first run in it, alongside the launch. Not known (null) when Docker didn't say; asked again then.
+   */
+  private fullVersionOf(image: string): Promise<string | null> {
+    let known = this.fullVersions.get(image);
+    if (!known) {
+      known = inspectImage(this.docker, image).then(
+        (status) => status.python,
+        () => {
+          this.fullVersions.delete(image);
+          return null;
+        },
+      );
+      this.fullVersions.set(image, known);
+    }
+    return known;
+  }
+
+  private errorContext(python: PythonImage) {
+    return { image: python.image, runtime: this.settings.runtime };
+  }
+
+  private explain(error: unknown, python: PythonImage): string {
+    return explainDockerError(error, this.errorContext(python));
   }
 }

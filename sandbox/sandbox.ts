@@ -4,7 +4,8 @@ import { connectDocker } from './docker-client.js';
 import { explainDockerError } from './docker-errors.js';
 import { ensureImage, ImageBuildError, inspectImage, type ImageStatus } from './image/ensure.js';
 import { builtInPackages } from './image/packages.js';
-import { defaultImageTag } from './image/recipe.js';
+import type { PythonImage } from './image/pythons.js';
+import { builtInRecipe } from './image/recipe.js';
 import { currentInstance, type Instance } from './labels.js';
 import type { SandboxLog } from './log.js';
 import { Reaper } from './reaper.js';
@@ -37,8 +38,14 @@ export interface EngineInfo {
   SecurityOptions?: string[];
 }
 
+/** One offered Python's image, as Docker has it. */
+export interface OfferedImage {
+  python: PythonImage;
+  status: ImageStatus;
+}
+
 export type EngineReport =
-  | { reachable: true; info: EngineInfo; image: ImageStatus }
+  | { reachable: true; info: EngineInfo; images: OfferedImage[] }
   /** `reason` is the explained sentence; `error` is what Docker's client threw, for callers that say more. */
   | { reachable: false; reason: string; error: unknown };
 
@@ -101,19 +108,19 @@ export class DockerSandbox implements Sandbox {
     return this.runner.run(input, options);
   }
 
-  /** The Python packages the image provides besides the standard library; unknown (undefined) for a custom image. */
+  /** The Python packages the images provide besides the standard library; unknown (undefined) for a custom image. */
   get packages(): readonly string[] | undefined {
-    return this.settings.image === defaultImageTag() ? builtInPackages() : undefined;
+    return this.settings.pythons.every(({ image }) => builtInRecipe(image)) ? builtInPackages() : undefined;
   }
 
   /** Engine facts for `sandpiper doctor`: docker info and the image's status, or why Docker didn't say. */
   async inspect(): Promise<EngineReport> {
     try {
-      const [info, image] = await Promise.all([
+      const [info, ...images] = await Promise.all([
         withDeadline(this.docker.info() as Promise<EngineInfo>, QUICK_CALL_MS, 'Docker did not answer `docker info`'),
-        inspectImage(this.docker, this.settings.image),
+        ...this.settings.pythons.map(async (python) => ({ python, status: await inspectImage(this.docker, python.image) })),
       ]);
-      return { reachable: true, info, image };
+      return { reachable: true, info, images };
     } catch (error) {
       return { reachable: false, reason: this.explain(error), error };
     }
@@ -151,19 +158,23 @@ export class DockerSandbox implements Sandbox {
     this.disconnect();
   }
 
-  /** The image is there, or built now if allowed (one build per process: a failed one isn't retried). */
+  /**
+   * Every offered Python's image is there, or built now if allowed, one after the other (one build
+   * per process: a failed one isn't retried).
+   */
   private async confirmImage(): Promise<void> {
-    const { image } = this.settings;
-    const build = this.prepare && !this.buildFailed;
-    try {
-      await ensureImage(this.docker, image, (line) => this.log.warn({ image }, line), build);
-    } catch (error) {
-      if (error instanceof ImageBuildError) this.buildFailed = true;
-      throw error;
+    for (const { image } of this.settings.pythons) {
+      const build = this.prepare && !this.buildFailed;
+      try {
+        await ensureImage(this.docker, image, (line) => this.log.warn({ image }, line), build);
+      } catch (error) {
+        if (error instanceof ImageBuildError) this.buildFailed = true;
+        throw error;
+      }
     }
   }
 
   private explain(error: unknown): string {
-    return explainDockerError(error, this.settings);
+    return explainDockerError(error, { image: this.settings.pythons[0]!.image, runtime: this.settings.runtime });
   }
 }

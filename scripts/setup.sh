@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run setup` (after `npm ci`): everything `npm start` and `npm test` need, on Debian or Ubuntu.
 # Installs what is missing (docker.io, runsc, debootstrap; tmux for the tests), registers gVisor's
-# runsc with Docker, starts dockerd when none answers, builds the sandbox image, and runs doctor on
+# runsc with Docker, starts dockerd when none answers, builds the sandbox images, and runs doctor on
 # runc and on runsc.
 # Quick and harmless when all of it is in place. Run as root; as another user it does what it can
 # without root and says what needs it.
@@ -118,12 +118,13 @@ fi
 runsc_loaded || die "dockerd does not list runsc although $DAEMON_JSON registers it: restart dockerd"
 say "$(docker version --format 'Docker {{.Server.Version}}') answers, with runtimes: $(runtimes)"
 
-# 4. The sandbox image (skipped when this recipe's image is built), then a health check per runtime.
+# 4. The sandbox images (skipped when this recipe's are built), then a health check per runtime.
 if $check; then
   say 'sandbox image: left to doctor to check (--check builds nothing)'
 else
-  image=$(node bin/sandpiper.js image build) || die 'the sandbox image did not build (see above)'
-  say "sandbox image: $image"
+  # One image per Python offered (SANDBOX_PYTHONS): built once, skipped when present.
+  images=$(node bin/sandpiper.js image build) || die 'the sandbox images did not build (see above)'
+  while IFS= read -r line; do say "sandbox image: $line"; done <<<"$images"
 fi
 for runtime in runc runsc; do
   if report=$(SANDBOX_RUNTIME=$runtime node bin/sandpiper.js doctor 2>&1); then

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { defaultImageTag } from '../sandbox/image/recipe.js';
+import { DEFAULT_PYTHONS, listVersions, PYTHON_RECIPES, pythonRecipe, type PythonImage } from '../sandbox/image/pythons.js';
+import { builtInImage } from '../sandbox/image/recipe.js';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxRuntime } from '../sandbox/limits.js';
 import { strayVariables } from './config-names.js';
 import type { LimiterSettings } from './limiter.js';
@@ -40,6 +41,16 @@ const LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent
 
 const EnvSchema = z.object({
   SANDBOX_IMAGE: z.string().trim().optional(),
+  SANDBOX_PYTHONS: z
+    .string()
+    .transform((text) => text.split(',').map((version) => version.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^3\.\d{1,2}$/, 'expected Python versions like 3.13, separated by commas'))
+        .min(1, 'expected at least one Python version, like 3.13')
+        .refine((versions) => new Set(versions).size === versions.length, 'expected each version once'),
+    )
+    .optional(),
   SANDBOX_RUNTIME: z.enum(['runc', 'runsc'], { error: 'expected runc or runsc' }).default('runc'),
   SANDBOX_TIMEOUT_S: decimal('a number of seconds', 0.1, 600).default(DEFAULT_LIMITS.timeoutS),
   SANDBOX_MEMORY_MB: whole('a whole number of MiB', 16, 65_536).default(DEFAULT_LIMITS.memoryMb),
@@ -89,7 +100,8 @@ export type LogLevel = NonNullable<z.infer<typeof EnvSchema>['LOG_LEVEL']>;
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface SandboxConfig {
-  image: string;
+  /** The Pythons offered, each with its image; the first is the default. */
+  pythons: PythonImage[];
   runtime: SandboxRuntime;
   limits: SandboxLimits;
   maxCodeBytes: number;
@@ -158,6 +170,27 @@ function describeIssue(issue: z.core.$ZodIssue, values: Record<string, string>):
   return `${name}=${JSON.stringify(values[name])}: ${issue.message}`;
 }
 
+const BUILT_IN = listVersions(PYTHON_RECIPES.map((python) => python.version));
+
+/**
+ * The Pythons offered: the built-in image of each version in SANDBOX_PYTHONS (by default 3.13, 3.14
+ * and 3.11), or the one custom SANDBOX_IMAGE, whose version SANDBOX_PYTHONS may name.
+ */
+function offeredPythons(customImage: string | undefined, versions: string[] | undefined): PythonImage[] {
+  const problem = (message: string) => new ConfigError(`invalid configuration:\n  SANDBOX_PYTHONS=${JSON.stringify(versions?.join(','))}: ${message}`);
+  if (customImage) {
+    if (versions && versions.length > 1) {
+      throw problem(`SANDBOX_IMAGE is one image, so name at most one version (its own), or unset SANDBOX_IMAGE to offer the built-in ${BUILT_IN}`);
+    }
+    return [{ version: versions?.[0] ?? null, image: customImage }];
+  }
+  const missing = (versions ?? []).filter((version) => !pythonRecipe(version));
+  if (missing.length) {
+    throw problem(`${listVersions(missing)} ${missing.length > 1 ? 'have' : 'has'} no built-in image: expected versions among ${BUILT_IN} (or set SANDBOX_IMAGE to an image of your own)`);
+  }
+  return (versions ?? DEFAULT_PYTHONS).map((version) => ({ version, image: builtInImage(version) }));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = withoutEmpty(env);
   const stray = strayVariables(Object.keys(values), CONFIG_VARIABLES);
@@ -203,10 +236,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         editWindowMs: e.SLACK_EDIT_WINDOW_S * 1000,
       }
     : null;
+  const pythons = offeredPythons(e.SANDBOX_IMAGE, e.SANDBOX_PYTHONS);
   const platforms: PlatformName[] = [...(discord ? ['discord' as const] : []), ...(slack ? ['slack' as const] : [])];
   return {
     sandbox: {
-      image: e.SANDBOX_IMAGE || defaultImageTag(),
+      pythons,
       runtime: e.SANDBOX_RUNTIME,
       limits: {
         timeoutS: e.SANDBOX_TIMEOUT_S,

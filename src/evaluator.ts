@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { refuseInputFiles } from '../sandbox/files.js';
+import { choosableVersions, refusePython, type PythonImage } from '../sandbox/image/pythons.js';
 import { refuseCode, type RunInput, type RunOptions } from '../sandbox/request.js';
 import { sandboxError, type RunResult, type RunStatus } from '../sandbox/result.js';
 import { ExpiringMap } from './expiring-map.js';
@@ -23,6 +24,8 @@ export interface EvaluatorDeps {
   maxCodeBytes: number;
   /** The packages the image provides, for hints ("No module named pandas"); unknown for a custom image. */
   packages?: readonly string[];
+  /** The Pythons offered (the first is the default): a request for another is refused, naming these. */
+  pythons: readonly PythonImage[];
   log: Logger;
 }
 
@@ -104,9 +107,20 @@ export class Evaluator {
         log.info({ ...context, refused: 'files' }, 'run refused');
         return renderNotice(`Not run: ${badFiles}.`, profile);
       }
+      const otherPython = request.python === undefined ? null : refusePython(request.python, this.deps.pythons);
+      if (otherPython) {
+        log.info({ ...context, refused: 'python', python: request.python }, 'run refused');
+        return renderNotice(`Not run: ${otherPython}.`, profile);
+      }
       const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
-      const { code, stdin, timeit, files } = request;
-      const input: RunInput = { code, ...(stdin ? { stdin } : {}), ...(timeit ? { timeit } : {}), ...(files ? { files } : {}) };
+      const { code, stdin, timeit, files, python } = request;
+      const input: RunInput = {
+        code,
+        ...(stdin ? { stdin } : {}),
+        ...(timeit ? { timeit } : {}),
+        ...(files ? { files } : {}),
+        ...(python ? { python } : {}),
+      };
       const run = async () => {
         if (signal.aborted) return notStarted();
         const priority = this.lowPriority.has(who) ? 'low' : 'normal';
@@ -119,12 +133,16 @@ export class Evaluator {
       };
       // A run cancelled while it waits for its turn is answered at once; its turn then runs nothing.
       const admission = await untilAborted(this.deps.limiter.schedule(who, run, admitted), signal);
-      const rendered = (result: RunResult) =>
-        renderResult(this.explained(result), profile, this.deps.limits, {
+      // Which Python the result is of, as users choose it: a platform may offer the others.
+      const chosen = python ?? choosableVersions(this.deps.pythons)[0];
+      const rendered = (result: RunResult): Reply => ({
+        ...renderResult(this.explained(result), profile, this.deps.limits, {
           waitedMs: performance.now() - startedAt,
           stdinGiven: request.stdin !== undefined,
           ...(this.deps.packages ? { packages: this.deps.packages } : {}),
-        });
+        }),
+        ...(chosen === undefined ? {} : { python: chosen }),
+      });
       if (!admission) return await this.finish(rendered(notStarted()), shown, options);
       if (!admission.admitted) {
         log.info({ ...context, refused: admission.reason, retryAfterS: admission.retryAfterS }, 'run refused');

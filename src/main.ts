@@ -80,6 +80,7 @@ export async function startBot(
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
     packages: sandbox.packages,
+    pythons: config.sandbox.pythons,
     log,
   });
   const adapters: RunningAdapter[] = [];

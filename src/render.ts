@@ -88,8 +88,15 @@ export function renderNotice(message: string, profile: PlatformProfile): Reply {
 // line says both what the user waited and what the program ran.
 const NOTICEABLE_OVERHEAD_MS = 1000;
 
-/** One line saying how the run ended, citing the configured limit that stopped it. */
+/** One line saying how the run ended, and in which Python (its full version, when the sandbox says). */
 function statusLine(result: RunResult, limits: RenderLimits, mode: EscapeMode, waitedMs: number | undefined): string {
+  // Said only of a run that ended by itself or at a limit: a cancelled one says why instead.
+  const ranIn = result.python === null || result.status === 'cancelled' ? '' : ` · Python ${escapeProse(oneLine(result.python), mode)}`;
+  return endingLine(result, limits, mode, waitedMs) + ranIn;
+}
+
+/** How the run ended, citing the configured limit that stopped it. */
+function endingLine(result: RunResult, limits: RenderLimits, mode: EscapeMode, waitedMs: number | undefined): string {
   // The two clocks differ; the user never waited less than the program ran.
   const waited = Math.max(waitedMs ?? result.durationMs, result.durationMs);
   const overhead = waited - result.durationMs >= NOTICEABLE_OVERHEAD_MS;

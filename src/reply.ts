@@ -15,6 +15,12 @@ export interface Reply {
   text: string;
   /** The full output as `output.txt` whenever it was cut; program files later. */
   attachments: Attachment[];
+  /**
+   * For results: the Python the code was asked to run in, as users choose it ("3.14"; the default
+   * when none was named), so a platform can offer the others. Absent for notices, and when the
+   * Python offered has no version named.
+   */
+  python?: string;
 }
 
 export interface Attachment {

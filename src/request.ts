@@ -31,13 +31,15 @@ export interface RunRequest {
   timeit?: { setup: string };
   /** Files attached to the message, put in the working directory. */
   files?: RunFile[];
+  /** The Python version asked for ("3.14"); the default when absent. */
+  python?: string;
 }
 
 /** Who asked, where and how: a RunRequest without its id and code. */
 export type Asker = Pick<RunRequest, 'platform' | 'user' | 'channel' | 'messageId' | 'trigger'>;
 
 /** The one way a RunRequest is made, on every platform. */
-export function runRequest(asker: Asker, { code, stdin, timeit }: RunIntake, files?: RunFile[]): RunRequest {
+export function runRequest(asker: Asker, { code, stdin, timeit, python }: RunIntake, files?: RunFile[]): RunRequest {
   return {
     id: randomUUID(),
     ...asker,
@@ -45,5 +47,6 @@ export function runRequest(asker: Asker, { code, stdin, timeit }: RunIntake, fil
     ...(stdin === undefined ? {} : { stdin }),
     ...(timeit === undefined ? {} : { timeit }),
     ...(files?.length ? { files } : {}),
+    ...(python === undefined ? {} : { python }),
   };
 }

@@ -1,4 +1,4 @@
-import { interpret, readCommand, type CommandWords, type Intake } from '../../src/intake.js';
+import { interpret, leadingCommand, readCommand, type CommandWords, type Intake } from '../../src/intake.js';
 
 // As the platforms' slash commands: what follows /run is the code to run, after /timeit the code to time.
 const COMMANDS: CommandWords = { run: '/run', timeit: '/timeit' };
@@ -11,7 +11,7 @@ export function readMessage(text: string): Intake {
   return readCommand(text, COMMANDS) ?? interpret(text, { explicit: true });
 }
 
-/** `/run` or `/timeit` alone on a line: the code follows on the next lines. */
+/** `/run` or `/timeit` alone on a line, or with a version alone (`/run 3.14`): the code follows on the next lines. */
 export function isBareCommand(line: string): boolean {
-  return Object.values(COMMANDS).includes(line.trim());
+  return leadingCommand(line, COMMANDS)?.code.trim() === '';
 }

@@ -3,6 +3,7 @@ import type { AdapterContext, RunningAdapter } from '../../src/adapter.js';
 import { Answers } from '../../src/answers.js';
 import { ExpiringMap } from '../../src/expiring-map.js';
 import { DISCORD } from '../../src/platforms.js';
+import { choosableVersions } from '../../sandbox/image/pythons.js';
 import { Work } from '../../src/work.js';
 import { isAllowed, NOT_HERE } from './access.js';
 import { buttonHandler, type KeptCode } from './buttons.js';
@@ -42,14 +43,15 @@ export async function start({ config, evaluator, log }: AdapterContext, tuning: 
     editDebounceMs: tuning.editDebounceMs,
   });
   const codes = new ExpiringMap<string, KeptCode>(CODE_TTL_MS, KEPT_CODES);
+  const versions = choosableVersions(config.sandbox.pythons);
   const interactionHandlers = [
-    codeCommandHandler({ answers, codes, log }),
-    runMenuHandler({ answers, prefixes: discord, log }),
-    buttonHandler({ answers, codes, prefixes: discord, log }),
+    codeCommandHandler({ answers, codes, versions, log }),
+    runMenuHandler({ answers, prefixes: discord, versions, log }),
+    buttonHandler({ answers, codes, prefixes: discord, versions, log }),
   ];
 
   const listen = (client: Client) => {
-    listenForMessages({ client, config: discord, answers, work, log });
+    listenForMessages({ client, config: discord, answers, versions, work, log });
     client.on(Events.InteractionCreate, (interaction) => {
       const handle = interactionHandlers.map((handler) => handler(interaction)).find((found) => found !== undefined);
       if (!handle || !interaction.isRepliable()) return;

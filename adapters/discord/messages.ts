@@ -23,6 +23,8 @@ export interface MessageDeps {
   client: Client;
   config: DiscordConfig;
   answers: Answers<PostedReply>;
+  /** The Python versions offered, the default first: "Run in" buttons offer the others. */
+  versions: readonly string[];
   work: Work;
   log: Logger;
 }
@@ -71,9 +73,9 @@ export function listenForMessages(deps: MessageDeps): void {
  * on it meanwhile, and answered by a reply to it. `explicit`: addressed to the bot, so a message
  * without code gets a notice.
  */
-function messageAsk({ config, log }: MessageDeps, message: Message, requester: User, trigger: Trigger, explicit: boolean): Ask<PostedReply> {
+function messageAsk({ config, versions, log }: MessageDeps, message: Message, requester: User, trigger: Trigger, explicit: boolean): Ask<PostedReply> {
   const where = log.child({ trigger, guild: message.guildId, channel: message.channelId, message: message.id, user: requester.id });
-  const buttons = resultButtons({ source: { kind: 'message', id: message.id }, owner: requester.id });
+  const buttons = resultButtons({ source: { kind: 'message', id: message.id }, owner: requester.id }, versions);
   return {
     trigger,
     user: requester.id,

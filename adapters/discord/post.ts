@@ -17,12 +17,13 @@ import type { Logger } from '../../src/log.js';
 import { DISCORD } from '../../src/platforms.js';
 import type { Reply } from '../../src/reply.js';
 import type { Trigger } from '../../src/request.js';
+import type { ResultButtons } from './buttons.js';
 import { errorFields, isTooLarge, isUnknownReference } from './errors.js';
 
 /** What shows with a reply wherever it goes, and again when it is updated. */
 interface Framing {
-  /** "Run again" and "Delete", under results only (they act in the channel they are in). */
-  buttons?: ActionRowBuilder<ButtonBuilder>;
+  /** "Run again", "Run in 3.x" and "Delete", under results only (they act in the channel they are in). */
+  buttons?: ResultButtons;
   /** A line above the reply: why it arrives somewhere else. */
   note?: string;
 }
@@ -99,7 +100,7 @@ function payload(reply: Reply, { buttons, note }: Framing, files: boolean): Repl
     content: note ? withNote(reply, note) : reply.text,
     files: files ? reply.attachments.map((file) => new AttachmentBuilder(file.data, { name: file.name })) : [],
     attachments: [],
-    components: buttons && reply.kind === 'result' ? [buttons] : [],
+    components: buttons && reply.kind === 'result' ? buttons(reply.python) : [],
   };
 }
 
@@ -119,7 +120,7 @@ export interface InteractionRequest {
   messageId?: string;
   /** That message's attachments. */
   files?: readonly IncomingFile[];
-  buttons: ActionRowBuilder<ButtonBuilder>;
+  buttons: ResultButtons;
 }
 
 /**

@@ -1,15 +1,19 @@
 import { REST, Routes, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import { RUN_COMMAND_DEFINITION, TIMEIT_COMMAND_DEFINITION } from './run-command.js';
+import { codeCommandDefinitions } from './run-command.js';
 import { RUN_MENU_DEFINITION } from './run-menu.js';
 
-/** The application commands the adapter answers. */
-const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [RUN_COMMAND_DEFINITION, TIMEIT_COMMAND_DEFINITION, RUN_MENU_DEFINITION];
+/** The application commands the adapter answers, /run and /timeit offering `versions` to choose from. */
+function commands(versions: readonly string[]): RESTPutAPIApplicationCommandsJSONBody {
+  return [...codeCommandDefinitions(versions), RUN_MENU_DEFINITION];
+}
 
 export interface RegisterSettings {
   token: string;
   applicationId: string;
   /** REST base URL (DISCORD_API_URL). */
   apiUrl: string;
+  /** The Python versions offered, the default first (none: no version option). */
+  versions: readonly string[];
 }
 
 /**
@@ -21,6 +25,6 @@ export async function registerCommands(settings: RegisterSettings, guildId?: str
   const route = guildId
     ? Routes.applicationGuildCommands(settings.applicationId, guildId)
     : Routes.applicationCommands(settings.applicationId);
-  const saved = (await rest.put(route, { body: COMMANDS })) as Array<{ name: string }>;
+  const saved = (await rest.put(route, { body: commands(settings.versions) })) as Array<{ name: string }>;
   return saved.map((command) => command.name);
 }

@@ -11,7 +11,7 @@ import {
 } from 'discord.js';
 import type { Answers } from '../../src/answers.js';
 import type { ExpiringMap } from '../../src/expiring-map.js';
-import { readCode, type CodeMode } from '../../src/intake.js';
+import { inPython, readCode, type CodeMode } from '../../src/intake.js';
 import type { Logger } from '../../src/log.js';
 import { resultButtons, type KeptCode } from './buttons.js';
 import { interactionAsk, type PostedReply } from './post.js';
@@ -28,6 +28,7 @@ interface CodeCommand {
 }
 
 const CODE_OPTION = 'code';
+const VERSION_OPTION = 'version';
 const CODE_FIELD = 'code';
 
 const RUN: CodeCommand = {
@@ -53,13 +54,16 @@ const TIMEIT: CodeCommand = {
 
 const CODE_COMMANDS: readonly CodeCommand[] = [RUN, TIMEIT];
 
-/** `/run code:…` runs one line; `/run` alone opens an editor for several (see `sandpiper discord register`). */
-export const RUN_COMMAND_DEFINITION = definition(RUN);
-/** `/timeit code:…` times one line; `/timeit` alone opens an editor, where a first block is the setup. */
-export const TIMEIT_COMMAND_DEFINITION = definition(TIMEIT);
+/**
+ * `/run code:…` runs one line, `/timeit code:…` times it; alone, each opens an editor (see
+ * `sandpiper discord register`). `versions`: the Python versions offered, the default first.
+ */
+export function codeCommandDefinitions(versions: readonly string[]) {
+  return CODE_COMMANDS.map((command) => definition(command, versions));
+}
 
-function definition(command: CodeCommand) {
-  return new SlashCommandBuilder()
+function definition(command: CodeCommand, versions: readonly string[]) {
+  const builder = new SlashCommandBuilder()
     .setName(command.name)
     .setDescription(command.description)
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
@@ -68,12 +72,21 @@ function definition(command: CodeCommand) {
         .setName(CODE_OPTION)
         .setDescription(command.optionDescription)
         .setMaxLength(6000), // Discord's cap for a string option
-    )
-    .toJSON();
+    );
+  // As choices, Discord offers only the versions there are: none can be mistyped.
+  if (versions.length) {
+    builder.addStringOption((option) =>
+      option
+        .setName(VERSION_OPTION)
+        .setDescription(`The Python version to use; ${versions[0]} if left out`)
+        .addChoices(versions.map((version, index) => ({ name: index === 0 ? `${version} (default)` : version, value: version }))),
+    );
+  }
+  return builder.toJSON();
 }
 
 /** The editor a command opens when no code was given: slash options hold one line only. */
-function codeModal(command: CodeCommand): ModalBuilder {
+function codeModal(command: CodeCommand, python: string | undefined): ModalBuilder {
   const editor = new TextInputBuilder()
     .setCustomId(CODE_FIELD)
     .setStyle(TextInputStyle.Paragraph)
@@ -81,15 +94,31 @@ function codeModal(command: CodeCommand): ModalBuilder {
     .setMaxLength(4000) // Discord's cap for a text input
     .setRequired(true);
   return new ModalBuilder()
-    .setCustomId(command.modalId)
+    .setCustomId(modalId(command, python))
     .setTitle(command.modalTitle)
     .addLabelComponents(new LabelBuilder().setLabel('Code').setTextInputComponent(editor));
+}
+
+/** The editor's custom_id carries the version chosen with the command: what the editor sends back has no options. */
+function modalId(command: CodeCommand, python: string | undefined): string {
+  return python === undefined ? command.modalId : `${command.modalId}:${python}`;
+}
+
+/** The command whose editor sent `id`, and the version chosen with it; undefined when it is none of ours. */
+function parseModalId(id: string): { command: CodeCommand; python?: string } | undefined {
+  for (const command of CODE_COMMANDS) {
+    if (id === command.modalId) return { command };
+    if (id.startsWith(`${command.modalId}:`)) return { command, python: id.slice(command.modalId.length + 1) };
+  }
+  return undefined;
 }
 
 export interface CodeCommandDeps {
   answers: Answers<PostedReply>;
   /** Where command code is kept for "Run again": no message holds it. */
   codes: ExpiringMap<string, KeptCode>;
+  /** The Python versions offered, the default first: "Run in" buttons offer the others. */
+  versions: readonly string[];
   log: Logger;
 }
 
@@ -101,27 +130,28 @@ export function codeCommandHandler(deps: CodeCommandDeps) {
       return command && (() => onCommand(deps, interaction, command));
     }
     if (interaction.isModalSubmit()) {
-      const command = CODE_COMMANDS.find((candidate) => candidate.modalId === interaction.customId);
-      return command && (async () => run(deps, interaction, command.mode, interaction.fields.getTextInputValue(CODE_FIELD)));
+      const editor = parseModalId(interaction.customId);
+      return editor && (async () => run(deps, interaction, keptCode(interaction.fields.getTextInputValue(CODE_FIELD), editor.command.mode, editor.python)));
     }
     return undefined;
   };
 }
 
 async function onCommand(deps: CodeCommandDeps, interaction: ChatInputCommandInteraction, command: CodeCommand): Promise<void> {
-  const code = interaction.options.getString(CODE_OPTION);
-  if (code === null) await interaction.showModal(codeModal(command));
-  else run(deps, interaction, command.mode, code);
+  const text = interaction.options.getString(CODE_OPTION);
+  const python = interaction.options.getString(VERSION_OPTION) ?? undefined;
+  if (text === null) await interaction.showModal(codeModal(command, python));
+  else run(deps, interaction, keptCode(text, command.mode, python));
 }
 
-function run(
-  { answers, codes, log }: CodeCommandDeps,
-  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
-  mode: CodeMode,
-  code: string,
-): void {
-  codes.set(interaction.id, { text: code, mode });
-  const buttons = resultButtons({ source: { kind: 'code', id: interaction.id }, owner: interaction.user.id });
-  const read = (text: string) => readCode(text, mode);
-  answers.answer(interactionAsk(interaction, { trigger: 'slash', text: code, read, buttons }, log));
+function keptCode(text: string, mode: CodeMode, python: string | undefined): KeptCode {
+  return { text, mode, ...(python === undefined ? {} : { python }) };
+}
+
+/** Runs a command's code (read like /run's text; the version option wins over one it names), and keeps it for "Run again". */
+function run({ answers, codes, versions, log }: CodeCommandDeps, interaction: ChatInputCommandInteraction | ModalSubmitInteraction, code: KeptCode): void {
+  codes.set(interaction.id, code);
+  const buttons = resultButtons({ source: { kind: 'code', id: interaction.id }, owner: interaction.user.id }, versions);
+  const read = (text: string) => inPython(readCode(text, code.mode), code.python);
+  answers.answer(interactionAsk(interaction, { trigger: 'slash', text: code.text, read, buttons }, log));
 }

@@ -24,6 +24,8 @@ export const RUN_MENU_DEFINITION = new ContextMenuCommandBuilder()
 export interface RunMenuDeps {
   answers: Answers<PostedReply>;
   prefixes: Prefixes;
+  /** The Python versions offered, the default first: "Run in" buttons offer the others. */
+  versions: readonly string[];
   log: Logger;
 }
 
@@ -39,9 +41,9 @@ export function runMenuHandler(deps: RunMenuDeps) {
  * Chosen for this message on purpose: with no code in it, it gets a notice (read like a mention).
  * A message starting with the timeit prefix is timed, as it says.
  */
-function runTarget({ answers, prefixes, log }: RunMenuDeps, interaction: MessageContextMenuCommandInteraction): void {
+function runTarget({ answers, prefixes, versions, log }: RunMenuDeps, interaction: MessageContextMenuCommandInteraction): void {
   const message = interaction.targetMessage;
-  const buttons = resultButtons({ source: { kind: 'message', id: message.id }, owner: interaction.user.id });
+  const buttons = resultButtons({ source: { kind: 'message', id: message.id }, owner: interaction.user.id }, versions);
   const read = (text: string) => readMessage(text, prefixes, true);
   answers.answer(interactionAsk(interaction, { trigger: 'context_menu', text: message.content, read, messageId: message.id, files: attachedFiles(message), buttons }, log));
 }

@@ -1,6 +1,6 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { Answers, Ask } from '../../src/answers.js';
-import { interpret, type CodeMode, type CommandWords, type ReadOptions } from '../../src/intake.js';
+import { interpret, readCode, type CodeMode, type CommandWords, type Intake } from '../../src/intake.js';
 import type { Trigger } from '../../src/request.js';
 import { attachedFiles, type FileDownloader } from './attachments.js';
 import type { Deduplicator } from './dedup.js';
@@ -33,8 +33,8 @@ interface SlackAsk {
   channel: string;
   /** The text holding the code, in Slack's wire format. */
   text: string;
-  /** How its text is read, the first time and again on an edit (a timing stays a timing). */
-  extract: ReadOptions;
+  /** How its text, as typed, is read: the first time and again on an edit (a timing stays a timing). */
+  read(typed: string): Intake;
   /**
    * The message holding the code: the reply goes in its thread, and follows its edits and deletion;
    * its files are in the run's working directory.
@@ -54,7 +54,7 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
   const { answers, cache, dedup, runReaction } = deps;
   const toAsk = (slack: SlackAsk) => askFor(slack, deps);
 
-  // /run runs its text, /timeit times it: both read it as the code itself.
+  // /run runs its text, /timeit times it: both read it as the code itself, after a version if it names one.
   for (const [mode, name] of Object.entries(CODE_COMMANDS) as Array<[CodeMode, string]>) {
     app.command(name, async ({ command, ack, respond }) => {
       await ack();
@@ -64,7 +64,7 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
           user: command.user_id,
           channel: command.channel_id,
           text: command.text,
-          extract: { explicit: true, raw: true, timeit: mode === 'timeit' },
+          read: (typed) => readCode(typed, mode),
           respond,
           // Nobody else sees the command, so the result says who ran it.
           notes: [`Requested by <@${command.user_id}> with \`${name}\``],
@@ -87,7 +87,7 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
         channel: channel.id,
         text: message.text,
         // Chosen on purpose for this message: with no code block in it, the whole text is the code.
-        extract: { explicit: true, raw: true },
+        read: (typed) => interpret(typed, { explicit: true, raw: true }),
         message,
         respond,
       }),
@@ -131,13 +131,13 @@ export function registerTriggers(app: App, deps: TriggerDeps): void {
     const { channel, ts } = event.item;
     const message = await cache.find(channel, ts);
     if (!message) return;
-    answers.answer(toAsk({ trigger: 'reaction', user: event.user, channel, text: message.text, extract: { explicit: true }, message }));
+    answers.answer(toAsk({ trigger: 'reaction', user: event.user, channel, text: message.text, read: addressedRead, message }));
   });
 
   /** A mention or a DM (a DM is addressed to the bot): each message runs once, even when it arrives as both. */
   function addressed(user: string, channel: string, message: SlackMessage): void {
     if (!dedup.first(`message:${channel}/${message.ts}`)) return;
-    answers.answer(toAsk({ trigger: 'message', user, channel, text: message.text, extract: { explicit: true }, message }));
+    answers.answer(toAsk({ trigger: 'message', user, channel, text: message.text, read: addressedRead, message }));
   }
 
   function deleted(channel: string, ts: string): void {
@@ -155,7 +155,7 @@ function askFor(slack: SlackAsk, { poster, client, download }: TriggerDeps): Ask
     user,
     channel,
     text,
-    read: (wire) => interpret(typedText(wire), slack.extract),
+    read: (wire) => slack.read(typedText(wire)),
     ...(message ? { source: sourceKey(channel, message.ts), messageId: message.ts, indicator: hourglass(client, { channel, ts: message.ts }) } : {}),
     ...(message?.files.length ? { files: attachedFiles(message.files, download) } : {}),
     post: (reply) => poster.post(target, reply, respond),
@@ -169,6 +169,11 @@ function askFor(slack: SlackAsk, { poster, client, download }: TriggerDeps): Ask
  */
 function fromBot(event: object): boolean {
   return 'bot_id' in event && event.bot_id !== undefined;
+}
+
+/** A mention, a DM or a reaction: code blocks or one inline span; without code, the how-to. */
+function addressedRead(typed: string): Intake {
+  return interpret(typed, { explicit: true });
 }
 
 function sourceKey(channel: string, ts: string): string {

@@ -2,12 +2,16 @@
 # Builds the sandbox root filesystem without a container registry: a Debian minbase made by
 # debootstrap, with Debian's python3 and the curated python3-* packages from packages.txt, then
 # stripped of what a sandbox must not have. Writes the tree as a tar stream to stdout, for
-# `docker import`. Needs root, debootstrap and a Debian mirror (DEBIAN_MIRROR, DEBIAN_SUITE).
+# `docker import`, and the full Python version ("3.13.5") to VERSION_FILE. The suite decides the
+# Python version (bookworm 3.11, trixie 3.13, forky 3.14). Needs root, debootstrap and a Debian
+# mirror (DEBIAN_MIRROR).
 set -euo pipefail
 
-recipe=${1:?usage: build-offline.sh RECIPE_DIR > rootfs.tar}
+usage='usage: build-offline.sh RECIPE_DIR SUITE VERSION_FILE > rootfs.tar'
+recipe=${1:?$usage}
+suite=${2:?$usage}
+version_file=${3:?$usage}
 packages_file=$recipe/packages.txt
-suite=${DEBIAN_SUITE:-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 command -v debootstrap >/dev/null || {
@@ -19,8 +23,13 @@ rootfs=$(mktemp -d /tmp/sandpiper-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 
 debian_packages=$(awk '!/^#/ && NF { print $2 }' "$packages_file" | paste -sd, -)
+# An older debootstrap may not know a suite newer than itself (forky); every current Debian suite
+# is built the way sid's script says.
+script=/usr/share/debootstrap/scripts/$suite
+[[ -e $script ]] || script=/usr/share/debootstrap/scripts/sid
 debootstrap --variant=minbase --include="python3,${debian_packages}" \
-  "$suite" "$rootfs" "$mirror" >&2
+  "$suite" "$rootfs" "$mirror" "$script" >&2
+chroot "$rootfs" python3 -c 'import platform; print(platform.python_version())' > "$version_file"
 
 # What the Dockerfile adds too: the matplotlib backend that turns plt.show() into PNG files, and
 # matplotlib's font cache built once here, so no run rebuilds it (the bootstrap links it into place).

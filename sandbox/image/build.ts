@@ -1,39 +1,32 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { followProgress } from './progress.js';
-import {
-  dockerfileBase,
-  dockerfileEnv,
-  imageAsset,
-  LABEL_BUILD,
-  LABEL_RECIPE,
-  RECIPE_FILES,
-  recipeHash,
-} from './recipe.js';
+import type { PythonRecipe } from './pythons.js';
+import { dockerfileEnv, imageAsset, LABEL_BUILD, LABEL_RECIPE, RECIPE_FILES, recipeHash } from './recipe.js';
 
 export type BuildMethod = 'dockerfile' | 'offline';
 export type Log = (line: string) => void;
 
 /**
- * Builds the sandbox image under `tag`: from the Dockerfile when its base image can be had (already
- * present or pullable), otherwise offline with debootstrap. Both give the same contract.
+ * Builds the sandbox image of one Python version under `tag`: from the Dockerfile when the version's
+ * official image can be had (already present or pullable), otherwise offline with debootstrap from
+ * the version's Debian suite. Both give the same contract, PYTHON_VERSION (the full version) included.
  */
-export async function buildImage(docker: Docker, tag: string, log: Log): Promise<BuildMethod> {
-  const base = dockerfileBase();
-  const unavailable = await baseUnavailable(docker, base);
+export async function buildImage(docker: Docker, python: PythonRecipe, tag: string, log: Log): Promise<BuildMethod> {
+  const unavailable = await baseUnavailable(docker, python.base);
   if (!unavailable) {
-    log(`building ${tag} from sandbox/image/Dockerfile (base ${base})`);
-    await buildFromDockerfile(docker, tag, log);
+    log(`building ${tag} from sandbox/image/Dockerfile (base ${python.base})`);
+    await buildFromDockerfile(docker, python, tag, log);
     return 'dockerfile';
   }
-  log(`base image ${base} can't be pulled (${unavailable}); building ${tag} offline with debootstrap`);
-  await buildOffline(docker, tag, log);
+  log(`base image ${python.base} can't be pulled (${unavailable}); building ${tag} offline with debootstrap (Debian ${python.suite})`);
+  await buildOffline(docker, python, tag, log);
   return 'offline';
 }
 
@@ -53,19 +46,19 @@ async function baseUnavailable(docker: Docker, base: string): Promise<string | n
   }
 }
 
-function labels(method: BuildMethod): Record<string, string> {
-  return { [LABEL_RECIPE]: recipeHash(), [LABEL_BUILD]: method };
+function labels(python: PythonRecipe, method: BuildMethod): Record<string, string> {
+  return { [LABEL_RECIPE]: recipeHash(python), [LABEL_BUILD]: method };
 }
 
-async function buildFromDockerfile(docker: Docker, tag: string, log: Log): Promise<void> {
+async function buildFromDockerfile(docker: Docker, python: PythonRecipe, tag: string, log: Log): Promise<void> {
   const stream = await docker.buildImage(
     { context: imageAsset(''), src: [...RECIPE_FILES] },
-    { t: tag, labels: labels('dockerfile'), rm: true, forcerm: true },
+    { t: tag, labels: labels(python, 'dockerfile'), buildargs: { BASE: python.base }, rm: true, forcerm: true },
   );
   await followProgress(docker, stream, log);
 }
 
-async function buildOffline(docker: Docker, tag: string, log: Log): Promise<void> {
+async function buildOffline(docker: Docker, python: PythonRecipe, tag: string, log: Log): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error(
       'the offline image build runs debootstrap, which needs root: run `sudo npx sandpiper image build`',
@@ -74,11 +67,18 @@ async function buildOffline(docker: Docker, tag: string, log: Log): Promise<void
   const workdir = await mkdtemp(join(tmpdir(), 'sandpiper-image-'));
   try {
     const tarball = join(workdir, 'rootfs.tar');
-    await runBuildScript(tarball, log);
+    const versionFile = join(workdir, 'python-version');
+    await runBuildScript([python.suite, versionFile], tarball, log);
+    const fullVersion = (await readFile(versionFile, 'utf8')).trim();
+    if (!fullVersion.startsWith(`${python.version}.`)) {
+      throw new Error(`Debian ${python.suite}'s python3 is ${fullVersion || 'missing'}, not ${python.version}: sandbox/image/pythons.ts needs another suite for it`);
+    }
     const [repo, version] = splitTag(tag);
     const changes = [
-      ...Object.entries(labels('offline')).map(([key, value]) => `LABEL ${key}=${value}`),
+      ...Object.entries(labels(python, 'offline')).map(([key, value]) => `LABEL ${key}=${value}`),
       'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      // As the official images say it: the version that runs, which results report.
+      `ENV PYTHON_VERSION=${fullVersion}`,
       ...dockerfileEnv(),
       'CMD ["python3"]',
     ];
@@ -91,8 +91,8 @@ async function buildOffline(docker: Docker, tag: string, log: Log): Promise<void
 }
 
 /** Runs build-offline.sh into a tar file; its progress (stderr) goes to the log line by line. */
-async function runBuildScript(tarball: string, log: Log): Promise<void> {
-  const child = spawn('bash', [imageAsset('build-offline.sh'), imageAsset('')], {
+async function runBuildScript(args: string[], tarball: string, log: Log): Promise<void> {
+  const child = spawn('bash', [imageAsset('build-offline.sh'), imageAsset(''), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const written = pipeline(child.stdout, createWriteStream(tarball));

@@ -25,12 +25,27 @@ import { RunLimiter } from '../limiter.js';
 import { createLogger } from '../log.js';
 import { openSandbox, type DockerSandbox } from '../sandbox.js';
 
-const PATHS = ['host_python', 'docker_cli', 'runc_cold', 'runc_pooled', 'runsc_cold', 'runsc_pooled', 'plot_cold', 'plot_pooled'] as const;
+const PATHS = ['host_python', 'docker_cli', 'runc_cold', 'runc_pooled', 'runsc_cold', 'runsc_pooled'] as const;
 type PathName = (typeof PATHS)[number];
 
+/** One offered Python's image, and its plot path: numpy + matplotlib, one figure returned. */
+interface PythonFigures {
+  image: string;
+  /** The full version the image runs. */
+  python: string | null;
+  size_mb: number | null;
+  plot_cold: LatencySummary;
+  /** Pooled members that pre-import numpy and matplotlib.pyplot. */
+  plot_pooled: LatencySummary;
+  plot_pooled_vs_cold: number;
+}
+
 interface BenchReport {
+  /** `image`: the default Python's, which every path but the plots runs in. */
   machine: { cpus: number; host_python: string; image: string; pool_size: number };
   latency: Record<PathName, LatencySummary>;
+  /** By version ("3.13"), the default first. */
+  pythons: Record<string, PythonFigures>;
   evaluator_pooled: LatencySummary;
   /** Evaluator p50 over runc pooled p50: what the limiter and rendering add to a run. */
   evaluator_vs_pooled: number;
@@ -53,8 +68,6 @@ interface BenchReport {
     runc_pooled_vs_host_python: number;
     docker_cli_vs_runc_pooled: number;
     runsc_pooled_vs_runsc_cold: number;
-    /** numpy + matplotlib, one figure returned: pooled members that pre-import both, over a cold start. */
-    plot_pooled_vs_cold: number;
   };
   targets: Record<string, Target>;
 }
@@ -114,9 +127,11 @@ export async function benchCommand(args: string[]): Promise<number> {
   const poolSize = config.sandbox.poolSize || 4;
   const progress = (line: string) => values.json || process.stderr.write(`… ${line}\n`);
   const sandboxes: DockerSandbox[] = [];
-  const sandboxFor = async (runtime: SandboxRuntime, pooled: boolean, preimport: string[] = []) => {
-    // The bench only measures: it neither builds the image nor sweeps the engine for orphans.
-    const settings = { ...config.sandbox, runtime, poolSize: pooled ? poolSize : 0, preimport };
+  const defaultPython = config.sandbox.pythons[0]!;
+  /** A sandbox offering one Python (the default unless said), pooled or not. */
+  const sandboxFor = async (runtime: SandboxRuntime, pooled: boolean, preimport: string[] = [], python = defaultPython) => {
+    // The bench only measures: it neither builds the images nor sweeps the engine for orphans.
+    const settings = { ...config.sandbox, pythons: [python], runtime, poolSize: pooled ? poolSize : 0, preimport };
     const sandbox = openSandbox(settings, log, { prepare: false });
     sandboxes.push(sandbox);
     const readiness = await sandbox.ready;
@@ -131,6 +146,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       limiter: new RunLimiter({ ...config.limiter, userRunsPerMinute: 1_000_000 }),
       limits: config.sandbox.limits,
       maxCodeBytes: config.sandbox.maxCodeBytes,
+      pythons: config.sandbox.pythons,
       log,
     });
 
@@ -154,7 +170,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     progress(`host python3 (${python})`);
     latency.host_python = await hostPython(python, size.n);
     progress('docker run --rm (CLI)');
-    latency.docker_cli = await dockerCli(config.sandbox.image, size.n);
+    latency.docker_cli = await dockerCli(defaultPython.image, size.n);
     progress('runc cold');
     latency.runc_cold = await coldLatency('runc');
     progress('runc pooled, straight and through the evaluator (limiter + sandbox + render), alternately');
@@ -174,21 +190,35 @@ export async function benchCommand(args: string[]): Promise<number> {
     latency.runsc_pooled = await sandboxLatency(runscPooled, size.n);
     await runscPooled.close();
 
-    progress('plot (numpy + matplotlib, one PNG returned), runc cold');
-    const plotCold = await sandboxFor('runc', false);
-    latency.plot_cold = await plotLatency(plotCold, size.n);
-    await plotCold.close();
-    progress(`plot, runc pooled, the members pre-importing ${PLOT_PREIMPORT.join(' and ')}`);
-    const plotPooled = await sandboxFor('runc', true, PLOT_PREIMPORT);
-    latency.plot_pooled = await plotLatency(plotPooled, size.n);
-    await plotPooled.close();
+    const pythons: Record<string, PythonFigures> = {};
+    for (const offered of config.sandbox.pythons) {
+      const named = offered.version ? `Python ${offered.version}` : offered.image;
+      progress(`plot (numpy + matplotlib, one PNG returned), ${named}, runc cold`);
+      const plotCold = await sandboxFor('runc', false, [], offered);
+      const cold = await plotLatency(plotCold, size.n);
+      await plotCold.close();
+      progress(`plot, ${named}, runc pooled, the members pre-importing ${PLOT_PREIMPORT.join(' and ')}`);
+      const plotPooled = await sandboxFor('runc', true, PLOT_PREIMPORT, offered);
+      const pooled = await plotLatency(plotPooled, size.n);
+      const engine = await plotPooled.inspect();
+      await plotPooled.close();
+      const status = engine.reachable ? engine.images[0]?.status : undefined;
+      pythons[offered.version ?? offered.image] = {
+        image: offered.image,
+        python: status?.python ?? null,
+        size_mb: status?.sizeMb ?? null,
+        plot_cold: cold,
+        plot_pooled: pooled,
+        plot_pooled_vs_cold: ratio(pooled.p50_ms, cold.p50_ms),
+      };
+    }
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
     const busy = await sandboxFor('runc', true);
     const rps = Math.round((await throughput(busy, CALLERS, size.throughputRuns)) * 10) / 10;
     await busy.close();
     progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
-    const ceiling = Math.round((await engineCeiling(config.sandbox.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
+    const ceiling = Math.round((await engineCeiling(defaultPython.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
     const rssAfter = rssMb();
 
     let soaked: Soak | undefined;
@@ -214,6 +244,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       config: config.sandbox,
       poolSize,
       latency,
+      pythons,
       evaluatorPooled,
       fairness,
       rps,
@@ -249,6 +280,7 @@ function buildReport(m: {
   config: SandboxConfig;
   poolSize: number;
   latency: Record<PathName, LatencySummary>;
+  pythons: Record<string, PythonFigures>;
   evaluatorPooled: LatencySummary;
   fairness: BenchReport['fairness'];
   rps: number;
@@ -264,14 +296,14 @@ function buildReport(m: {
     runc_pooled_vs_host_python: ratio(latency.runc_pooled.p50_ms, latency.host_python.p50_ms),
     docker_cli_vs_runc_pooled: ratio(latency.docker_cli.p50_ms, latency.runc_pooled.p50_ms),
     runsc_pooled_vs_runsc_cold: ratio(latency.runsc_pooled.p50_ms, latency.runsc_cold.p50_ms),
-    plot_pooled_vs_cold: ratio(latency.plot_pooled.p50_ms, latency.plot_cold.p50_ms),
   };
   const evaluatorVsPooled = ratio(m.evaluatorPooled.p50_ms, latency.runc_pooled.p50_ms);
   const throughputVsCeiling = ratio(m.rps, m.ceiling);
   const growth = Math.round((m.rssAfter - m.rssBefore) * 10) / 10;
   return {
-    machine: { cpus: availableParallelism(), host_python: m.python, image: m.config.image, pool_size: m.poolSize },
+    machine: { cpus: availableParallelism(), host_python: m.python, image: m.config.pythons[0]!.image, pool_size: m.poolSize },
     latency,
+    pythons: m.pythons,
     evaluator_pooled: m.evaluatorPooled,
     evaluator_vs_pooled: evaluatorVsPooled,
     fairness: m.fairness,
@@ -290,7 +322,12 @@ function buildReport(m: {
       'runc pooled p50 / host python3 p50': atMost(ratios.runc_pooled_vs_host_python, 2.5),
       'docker run --rm p50 / runc pooled p50': atLeast(ratios.docker_cli_vs_runc_pooled, 6),
       'runsc pooled p50 / runsc cold p50': atMost(ratios.runsc_pooled_vs_runsc_cold, 0.3),
-      'plot pooled (pre-imported) p50 / plot cold p50': atMost(ratios.plot_pooled_vs_cold, 0.4),
+      ...Object.fromEntries(
+        Object.entries(m.pythons).map(([version, figures]) => [
+          `plot pooled (pre-imported) p50 / cold p50, ${version}`,
+          atMost(figures.plot_pooled_vs_cold, 0.4),
+        ]),
+      ),
       'evaluator p50 / runc pooled p50': atMost(evaluatorVsPooled, 1.2),
       'bystander p95, bombs / idle': atMost(m.fairness.p95_ratio, 3),
       'throughput / engine ceiling': atLeast(throughputVsCeiling, 0.95),
@@ -307,10 +344,17 @@ function table(report: BenchReport): string {
   const row = (name: string, s: LatencySummary) =>
     lines.push(`${name.padEnd(26)}${pad(s.n, 5)}${pad(s.p50_ms, 10)}${pad(s.p95_ms, 10)}${pad(s.max_ms, 10)}`);
   for (const name of PATHS) row(name, report.latency[name]);
+  for (const [version, figures] of Object.entries(report.pythons)) {
+    row(`plot ${version} cold`, figures.plot_cold);
+    row(`plot ${version} pooled`, figures.plot_pooled);
+  }
   row('evaluator (runc pooled)', report.evaluator_pooled);
   row(`bystander, ${report.fairness.gap_ms / 1000} s apart`, report.fairness.idle);
   row('  … during 3 bombs', report.fairness.under_bombs);
   lines.push('', `host python3: ${report.machine.host_python}; pool size ${report.machine.pool_size}; image ${report.machine.image}`);
+  for (const [version, { image, python, size_mb }] of Object.entries(report.pythons)) {
+    lines.push(`Python ${version}: ${image}, Python ${python ?? '?'}, ${size_mb ?? '?'} MB`);
+  }
   lines.push(`throughput ${report.throughput_rps} runs/s; Docker's ceiling for bare containers ${report.engine_ceiling_rps}/s`);
   lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`);
   if (report.soak) {

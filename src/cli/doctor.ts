@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { openSandbox, type EngineInfo, type EngineReport, type ImageStatus, type Sandbox } from '../sandbox.js';
+import { openSandbox, type EngineInfo, type EngineReport, type OfferedImage, type Sandbox } from '../sandbox.js';
 import { missingImage } from '../../sandbox/docker-errors.js';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
+import type { PythonImage } from '../../sandbox/image/pythons.js';
+import { builtInRecipe } from '../../sandbox/image/recipe.js';
 import { effectivePids, RUNSC_MIN_PIDS } from '../../sandbox/limits.js';
 import { OCI_SECCOMP, RUNSC_FLAGS } from '../../sandbox/runsc.js';
 import { RESERVED_UID_COUNT, FIRST_SANDBOX_UID } from '../../sandbox/uids.js';
@@ -14,8 +15,8 @@ export const doctorHelp: CommandHelp = {
   synopsis: 'doctor',
   summary: 'check what a run needs, and say how to fix each problem',
   details: `Checks what a run needs, in order: Docker answers (DOCKER_HOST), the runtime is registered
-(SANDBOX_RUNTIME), the kernel enforces the limits, the image is present and current
-(SANDBOX_IMAGE), and a trivial run works, isolated. Exit code 0 when all is good, 1 otherwise.`,
+(SANDBOX_RUNTIME), the kernel enforces the limits, and for each Python offered (SANDBOX_PYTHONS,
+SANDBOX_IMAGE): its image is present and current, and a trivial run in it works, isolated. Exit code 0 when all is good, 1 otherwise.`,
 };
 
 interface Check {
@@ -93,21 +94,25 @@ function checkLimits(info: EngineInfo): Check[] {
   return checks;
 }
 
-function checkImage(status: ImageStatus, config: SandboxConfig): Check {
-  if (!status.present) return { ok: false, ...missingImage(config.image) };
+function checkImage({ python, status }: OfferedImage): Check {
+  const { image, version } = python;
+  if (!status.present) return { ok: false, ...missingImage(image) };
   if (status.current === false) {
-    return { ok: false, what: `${config.image} is stale`, fix: 'run `npx sandpiper image build --force`' };
+    return { ok: false, what: `${image} is stale`, fix: 'run `npx sandpiper image build --force`' };
   }
-  const builtIn = config.image === defaultImageTag() ? `, built ${status.builtWith ?? '?'}` : ' (custom)';
-  return { ok: true, what: `the sandbox image ${config.image} is present${builtIn}` };
+  if (version && status.python && !status.python.startsWith(`${version}.`)) {
+    return { ok: false, what: `${image} runs Python ${status.python}, not ${version}`, fix: 'set SANDBOX_PYTHONS to the version the image runs' };
+  }
+  const how = builtInRecipe(image) ? `built ${status.builtWith ?? '?'}` : 'custom';
+  return { ok: true, what: `the sandbox image ${image} is present (${how}, ${status.sizeMb} MB), Python ${status.python ?? version ?? 'of an unstated version'}` };
 }
 
-async function checkRun(sandbox: Sandbox): Promise<Check> {
+async function checkRun(sandbox: Sandbox, python: PythonImage): Promise<Check> {
   const probe = 'import ctypes, os, socket\nprint(os.getuid(), len(socket.if_nameindex()), ctypes.CDLL(None).prctl(21, 0, 0, 0, 0))';
-  const result = await sandbox.run({ code: probe });
+  const result = await sandbox.run({ code: probe, ...(python.version ? { python: python.version } : {}) });
   if (result.status !== 'ok') {
     const why = result.reason ?? `${result.status}: ${result.output.trim().split('\n').pop() ?? ''}`;
-    return { ok: false, what: 'a trivial run fails', fix: why };
+    return { ok: false, what: `a trivial run fails${python.version ? ` in Python ${python.version}` : ''}`, fix: why };
   }
   const [uid, interfaces, seccomp] = result.stdout.trim().split(' ').map(Number) as [number, number, number];
   const ownUid = uid >= FIRST_SANDBOX_UID && uid < FIRST_SANDBOX_UID + RESERVED_UID_COUNT;
@@ -119,7 +124,8 @@ async function checkRun(sandbox: Sandbox): Promise<Check> {
       fix: 'report this: the sandbox spec was not applied',
     };
   }
-  return { ok: true, what: `a trivial run works: a uid of its own (${uid}), loopback only, seccomp on, ${result.durationMs} ms` };
+  const where = result.python ? ` in Python ${result.python}` : '';
+  return { ok: true, what: `a trivial run works${where}: a uid of its own (${uid}), loopback only, seccomp on, ${result.durationMs} ms` };
 }
 
 function print(check: Check): void {
@@ -164,9 +170,11 @@ export async function doctorCommand(args: string[]): Promise<number> {
       const runtime = checkRuntime(engine.info, config.sandbox);
       report(runtime);
       checkLimits(engine.info).forEach(report);
-      const image = checkImage(engine.image, config.sandbox);
-      report(image);
-      if (runtime.ok && image.ok) report(await checkRun(sandbox));
+      for (const offered of engine.images) {
+        const image = checkImage(offered);
+        report(image);
+        if (runtime.ok && image.ok) report(await checkRun(sandbox, offered.python));
+      }
     }
   } finally {
     await sandbox.close();

@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { openSandbox } from '../sandbox.js';
 import { runResultJson, type RunFile, type RunResult } from '../../sandbox/result.js';
+import { refusePython } from '../../sandbox/image/pythons.js';
 import type { RunInput } from '../../sandbox/request.js';
 import { attachmentName } from '../render-files.js';
 import { saveFiles } from '../saved-files.js';
@@ -51,11 +52,11 @@ function summary(name: string, result: RunResult): string {
       : result.signal
         ? `${result.signal} after ${seconds} s`
         : `exit ${result.exitCode} in ${seconds} s`;
-  return `── ${name}: ${result.status} (${detail})`;
+  return `── ${name}: ${result.status} (${detail}${result.python ? `, Python ${result.python}` : ''})`;
 }
 
 /**
- * `sandpiper eval [--json] [--file PATH]... [--timeit [--setup CODE]] [FILE...|-]`: runs each input
+ * `sandpiper eval [--json] [--python X.Y] [--file PATH]... [--timeit [--setup CODE]] [FILE...|-]`: runs each input
  * through the same sandbox path as the bot, one after another. With --json, one RunResult per
  * line (JSON Lines) in input order. Exit code 0 when every run was ok, 1 otherwise.
  */
@@ -67,23 +68,30 @@ export async function evalCommand(args: string[]): Promise<number> {
       file: { type: 'string', multiple: true, default: [] },
       timeit: { type: 'boolean', default: false },
       setup: { type: 'string' },
+      python: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (values.setup !== undefined && !values.timeit) throw new UsageError('eval: --setup goes with --timeit');
+  const config = loadConfig();
+  const { python } = values;
+  const otherPython = python === undefined ? null : refusePython(python, config.sandbox.pythons);
+  if (otherPython) throw new UsageError(`eval: --python ${python}: ${otherPython}`);
   const files = await readFiles(values.file);
   const inputs = await readInputs(positionals);
   const request = (code: string): RunInput => ({
     code,
     ...(files.length ? { files } : {}),
     ...(values.timeit ? { timeit: { setup: values.setup ?? '' } } : {}),
+    ...(python ? { python } : {}),
   });
-  const config = loadConfig();
   const log = createLogger(config.logLevel ?? 'warn'); // stdout is for results; keep stderr quiet
   // The bot's path, pool included; but a pool larger than the work would only start idle sandboxes.
   const poolSize = Math.min(config.sandbox.poolSize, inputs.length - 1);
-  const sandbox = openSandbox({ ...config.sandbox, poolSize }, log);
+  // Only the Python asked for, which the pool then holds: no other image is needed.
+  const pythons = config.sandbox.pythons.filter((offered) => (python ? offered.version === python : offered === config.sandbox.pythons[0]));
+  const sandbox = openSandbox({ ...config.sandbox, pythons, poolSize }, log);
   let allOk = true;
   try {
     // As the bot starts: orphans reaped, the image built if missing. If that fails, it is logged

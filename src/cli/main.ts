@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     // Anything else is an environment problem (Docker down, a failed build): one clear line.
-    process.stderr.write(`sandpiper: ${describeDockerError(error, config.sandbox) ?? errorDetail(error)}\n`);
+    process.stderr.write(`sandpiper: ${describeDockerError(error, { image: config.sandbox.pythons[0]!.image, runtime: config.sandbox.runtime }) ?? errorDetail(error)}\n`);
     return 1;
   }
 }

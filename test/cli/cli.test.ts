@@ -25,8 +25,9 @@ describe('sandpiper eval', () => {
       ['error', 4, ''],
     ]);
     expect(Object.keys(results[0]!)).toEqual(
-      expect.arrayContaining(['status', 'exitCode', 'signal', 'output', 'stdout', 'stderr', 'outputBytes', 'durationMs', 'files']),
+      expect.arrayContaining(['status', 'exitCode', 'signal', 'output', 'stdout', 'stderr', 'outputBytes', 'durationMs', 'files', 'python']),
     );
+    expect(results[0]!.python).toMatch(/^3\.13\.\d+$/); // the default Python
     expect(run.code).toBe(1); // not every run was ok
   });
 
@@ -34,7 +35,20 @@ describe('sandpiper eval', () => {
     const run = await runCli(['eval'], { stdin: 'print(2 ** 10)' });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('1024\n');
-    expect(run.stderr).toMatch(/── <stdin>: ok \(exit 0 in \d+\.\d\d s\)/);
+    expect(run.stderr).toMatch(/── <stdin>: ok \(exit 0 in \d+\.\d\d s, Python 3\.13\.\d+\)/);
+  });
+
+  it('--python runs in another of the versions offered, and refuses one not offered', async () => {
+    const run = await runCli(['eval', '--json', '--python', '3.11'], { stdin: 'import sys; print(sys.version.split()[0])' });
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(result.python).toMatch(/^3\.11\.\d+$/);
+    expect(result.output).toBe(`${result.python}\n`);
+    const offered = await runCli(['eval', '--python', '3.14'], { stdin: 'print(1)', env: { SANDBOX_PYTHONS: '3.13' } });
+    expect(offered).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: "sandpiper: eval: --python 3.14: Python 3.14 isn't offered here: choose 3.13 (3.13 is the default)\n",
+    });
   });
 
   it('honours the limits from the environment', async () => {
@@ -96,7 +110,11 @@ describe('sandpiper doctor', () => {
   it('passes on a working engine and says so', async () => {
     const run = await runCli(['doctor']);
     expect(run.stdout).toMatch(/✔ Docker .* answers/);
-    expect(run.stdout).toMatch(/✔ a trivial run works: a uid of its own \(\d+\), loopback only, seccomp on, \d+ ms\n/);
+    // Each Python offered: its image, then a run in it.
+    for (const version of ['3.13', '3.14', '3.11']) {
+      expect(run.stdout).toMatch(new RegExp(`✔ the sandbox image sandpiper-python:${version}-\\w+ is present \\(built \\w+, \\d+ MB\\), Python ${version}\\.\\d+\n`));
+      expect(run.stdout).toMatch(new RegExp(`✔ a trivial run works in Python ${version}\\.\\d+: a uid of its own \\(\\d+\\), loopback only, seccomp on, \\d+ ms\n`));
+    }
     expect(run.stdout).toContain('all good');
     expect(run.code).toBe(0);
   });
@@ -111,7 +129,7 @@ describe('sandpiper doctor', () => {
     const run = await runCli(['doctor'], { env: { SANDBOX_IMAGE: 'nope:missing' } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /✖ the sandbox image nope:missing \(SANDBOX_IMAGE\) is missing\n\s+fix: build or load it, or unset SANDBOX_IMAGE to use the built-in image\n/,
+      /✖ the sandbox image nope:missing \(SANDBOX_IMAGE\) is missing\n\s+fix: build or load it, or unset SANDBOX_IMAGE to use the built-in images\n/,
     );
     expect(run.stdout).not.toContain('image build');
   });
@@ -195,6 +213,11 @@ describe('sandpiper usage', () => {
     expect((await runCli(['image'])).stderr).toMatch(/^sandpiper: image: missing subcommand \(build\)\n\nusage: sandpiper image build/);
     expect((await runCli(['discord', 'regster'])).stderr).toMatch(/^sandpiper: discord: unknown subcommand "regster"\n\nusage:/);
     expect((await runCli(['image', 'build', '--tag'])).stderr).toMatch(/^sandpiper: image: option '--tag <value>' argument missing\n/);
+    expect(await runCli(['image', 'build', '--python', '3.12'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^sandpiper: image: --python 3\.12: no built-in image for it; expected 3\.11, 3\.13 or 3\.14\n/),
+    });
+    expect((await runCli(['image', 'build', '--tag', 'x:y'])).stderr).toMatch(/^sandpiper: image: --tag names one image, and 3 versions would be built: add --python X\.Y\n/);
     const guild = await runCli(['discord', 'register', '--guild', 'abc'], { env: { DISCORD_TOKEN: 't' } });
     expect(guild).toMatchObject({ code: 2, stderr: 'sandpiper: discord: --guild takes a numeric server id, not "abc"\n' });
   });

@@ -35,6 +35,12 @@ describe('MessageAssembler', () => {
 
   it('sends /run or /timeit with code on its line at once', () => {
     expect(feed(['/run print(1)', '/timeit sum(range(9))'])).toEqual(['/run print(1)', '/timeit sum(range(9))']);
+    expect(feed(['/run 3.14 print(1)'])).toEqual(['/run 3.14 print(1)']);
+  });
+
+  it('collects code after /run with a version alone, as after a lone /run', () => {
+    expect(feed(['/run 3.14', 'print(1)', ''])).toEqual([null, null, '/run 3.14\nprint(1)']);
+    expect(feed(['/timeit 3.11  ', 'sum(range(9))', ''])).toEqual([null, null, '/timeit 3.11  \nsum(range(9))']);
   });
 
   it('takes a paste as one message: its lines never send, the Enter after it does', () => {

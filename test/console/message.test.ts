@@ -34,6 +34,14 @@ describe('readMessage: a terminal message is read as a DM, or as code after /run
     expect(readMessage('/timeitall x')).toEqual(interpret('/timeitall x', { explicit: true }));
   });
 
+  it('runs or times in the Python version named right after /run or /timeit', () => {
+    expect(readMessage('/run 3.14 print(1)')).toEqual({ kind: 'run', code: 'print(1)', python: '3.14' });
+    expect(readMessage('/run 3.11\nimport sys\nprint(sys.version)')).toEqual({ kind: 'run', code: 'import sys\nprint(sys.version)', python: '3.11' });
+    expect(readMessage('/timeit 3.14 sum(range(9))')).toEqual({ kind: 'run', code: 'sum(range(9))', timeit: { setup: '' }, python: '3.14' });
+    expect(readMessage('/run 3.14')).toMatchObject({ kind: 'notice', message: expect.stringMatching(/^No code found\./) });
+    expect(readMessage('/run 3.14*2')).toEqual({ kind: 'run', code: '3.14*2' });
+  });
+
   it('says an empty /run is empty, and does not take /runner for /run', () => {
     expect(readMessage('/run')).toMatchObject({ kind: 'notice', message: expect.stringMatching(/^That code is empty\./) });
     expect(readMessage('/runner print(1)')).toEqual(interpret('/runner print(1)', { explicit: true }));

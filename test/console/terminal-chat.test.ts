@@ -163,6 +163,13 @@ describe('the terminal chat, in a real terminal', () => {
     expect(timed).toMatch(new RegExp(`\`\`\`\\n\\.\\.\\.\\n${escape(RUNNING)}\\n✅ done in [^\\n]+\\n${TIMEIT_SUMMARY}\\n${PROMPT}$`));
   });
 
+  it('runs /run 3.14 in Python 3.14, and /run alone in the default, each saying which ran', async () => {
+    const chat = await openChat();
+    const version = 'import sys; print(sys.version_info[:2])';
+    expect(await ask(chat, `/run 3.14 ${version}`)).toMatch(/^⏳ running… \(Ctrl-C cancels\)\n✅ done in [^\n]+ · Python 3\.14\.\d+\n\(3, 14\)$/);
+    expect(await ask(chat, `/run ${version}`)).toMatch(/^⏳ running… \(Ctrl-C cancels\)\n✅ done in [^\n]+ · Python 3\.13\.\d+\n\(3, 13\)$/);
+  });
+
   it('cuts 1,000 printed lines to 30, as a chat would, and saves the full output to a file', async () => {
     const chat = await openChat();
     const reply = await ask(chat, '/run for i in range(1000): print(i)');

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config.js';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
+import { builtInImage } from '../../sandbox/image/recipe.js';
 
 describe('loadConfig', () => {
   it('works with no variables at all', () => {
     const config = loadConfig({});
     expect(config.sandbox).toEqual({
-      image: defaultImageTag(),
+      pythons: [
+        { version: '3.13', image: builtInImage('3.13') },
+        { version: '3.14', image: builtInImage('3.14') },
+        { version: '3.11', image: builtInImage('3.11') },
+      ],
       runtime: 'runc',
       limits: {
         timeoutS: 5,
@@ -32,6 +36,7 @@ describe('loadConfig', () => {
   it('reads every sandbox variable', () => {
     const config = loadConfig({
       SANDBOX_IMAGE: 'my/python:3.12',
+      SANDBOX_PYTHONS: '3.12',
       SANDBOX_RUNTIME: 'runsc',
       SANDBOX_TIMEOUT_S: '2.5',
       SANDBOX_MEMORY_MB: '256',
@@ -49,7 +54,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
     });
     expect(config.sandbox).toEqual({
-      image: 'my/python:3.12',
+      pythons: [{ version: '3.12', image: 'my/python:3.12' }],
       runtime: 'runsc',
       limits: {
         timeoutS: 2.5,
@@ -88,6 +93,32 @@ function configError(env: Record<string, string>): string {
   }
   throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
 }
+
+describe('SANDBOX_PYTHONS', () => {
+  it('offers the built-in images of the versions named, the first as the default', () => {
+    expect(loadConfig({ SANDBOX_PYTHONS: ' 3.14 ,3.11' }).sandbox.pythons).toEqual([
+      { version: '3.14', image: builtInImage('3.14') },
+      { version: '3.11', image: builtInImage('3.11') },
+    ]);
+    expect(builtInImage('3.14')).toMatch(/^sandpiper-python:3\.14-[0-9a-f]{12}$/);
+  });
+
+  it('refuses a version without a built-in image, naming those with one', () => {
+    expect(configError({ SANDBOX_PYTHONS: '3.13,3.12' })).toContain(
+      'SANDBOX_PYTHONS="3.13,3.12": 3.12 has no built-in image: expected versions among 3.11, 3.13 and 3.14 (or set SANDBOX_IMAGE to an image of your own)',
+    );
+    expect(configError({ SANDBOX_PYTHONS: '3.13,3.13' })).toContain('SANDBOX_PYTHONS="3.13,3.13": expected each version once');
+    expect(configError({ SANDBOX_PYTHONS: 'python3' })).toContain('SANDBOX_PYTHONS="python3": expected Python versions like 3.13');
+    expect(configError({ SANDBOX_PYTHONS: ',' })).toContain('expected at least one Python version');
+  });
+
+  it('names at most the one version of a custom SANDBOX_IMAGE', () => {
+    expect(loadConfig({ SANDBOX_IMAGE: 'my/python' }).sandbox.pythons).toEqual([{ version: null, image: 'my/python' }]);
+    expect(configError({ SANDBOX_IMAGE: 'my/python', SANDBOX_PYTHONS: '3.12,3.13' })).toContain(
+      'SANDBOX_IMAGE is one image, so name at most one version (its own), or unset SANDBOX_IMAGE to offer the built-in 3.11, 3.13 and 3.14',
+    );
+  });
+});
 
 describe('bad values', () => {
   it('are echoed, with what was expected instead', () => {

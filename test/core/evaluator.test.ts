@@ -63,3 +63,31 @@ describe('Evaluator under load', () => {
     }
   });
 });
+
+describe('Evaluator: which Python', () => {
+  const asker = { platform: 'console', user: 'u', channel: 'c', trigger: 'console' } as const;
+
+  it('runs the version asked for, and the reply says which it is of (the default when none was asked)', async () => {
+    const fake = new FakeSandbox();
+    const evaluator = makeEvaluator(fake);
+    const chosen = await evaluator.evaluate(runRequest(asker, { kind: 'run', code: 'print(1)', python: '3.14' }), CONSOLE);
+    const plain = await evaluator.evaluate(runRequest(asker, { kind: 'run', code: 'print(1)' }), CONSOLE);
+    expect(fake.calls).toEqual([{ code: 'print(1)', python: '3.14' }, { code: 'print(1)' }]);
+    expect([chosen.python, chosen.statusLine]).toEqual(['3.14', expect.stringMatching(/ · Python 3\.14\.0$/)]);
+    expect([plain.python, plain.statusLine]).toEqual(['3.13', expect.stringMatching(/ · Python 3\.13\.0$/)]);
+  });
+
+  it('refuses a version not offered, naming those that are; the notice is of no Python', async () => {
+    const fake = new FakeSandbox();
+    const reply = await makeEvaluator(fake).evaluate(runRequest(asker, { kind: 'run', code: 'print(1)', python: '3.12' }), CONSOLE);
+    expect(reply).toMatchObject({ kind: 'notice', text: "Not run: Python 3.12 isn't offered here: choose 3.13, 3.14 or 3.11 (3.13 is the default)." });
+    expect(reply.python).toBeUndefined();
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('a custom image whose version is not named: nothing to choose, so the reply names no version to offer', async () => {
+    const reply = await makeEvaluator(new FakeSandbox(), loadConfig({ SANDBOX_IMAGE: 'my/python' })).evaluate(runRequest(asker, { kind: 'run', code: 'print(1)' }), CONSOLE);
+    expect(reply.kind).toBe('result');
+    expect(reply.python).toBeUndefined();
+  });
+});

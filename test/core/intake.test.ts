@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOW_TO, interpret, leadingCommand, readCode, readCommand, TIMEIT_HOW_TO, type CommandWords, type Intake } from '../../src/intake.js';
+import { HOW_TO, inPython, interpret, leadingCommand, readCode, readCommand, TIMEIT_HOW_TO, type CommandWords, type Intake } from '../../src/intake.js';
 import type { ExtractOptions } from '../../src/snippet.js';
 
 const F = '```';
@@ -134,5 +134,63 @@ describe('commands: a word opening a message, then the code', () => {
     const overlapping: CommandWords = { run: '!t', timeit: '!t!' };
     expect(leadingCommand('!t! x', overlapping)).toEqual({ mode: 'timeit', code: 'x' });
     expect(leadingCommand('!t x', overlapping)).toEqual({ mode: 'run', code: 'x' });
+  });
+});
+
+describe('commands: a Python version after the word', () => {
+  const WORDS: CommandWords = { run: '!run', timeit: '!timeit' };
+
+  it('takes a version right after the word, before code on the same line or a block on the next', () => {
+    expect(readCommand('!run 3.14 print(1)', WORDS)).toEqual({ kind: 'run', code: 'print(1)', python: '3.14' });
+    expect(readCommand(`!run 3.11\n${F}py\nprint(1)\n${F}`, WORDS)).toEqual({ kind: 'run', code: 'print(1)', python: '3.11' });
+    expect(readCommand('!run\t3.14\tx = 1\nprint(x)', WORDS)).toEqual({ kind: 'run', code: 'x = 1\nprint(x)', python: '3.14' });
+    expect(leadingCommand('!run 3.14 print(1)', WORDS)).toEqual({ mode: 'run', python: '3.14', code: 'print(1)' });
+  });
+
+  it('times in the version named: !timeit 3.11, setup and all', () => {
+    expect(readCommand('!timeit 3.11 sum(range(9))', WORDS)).toEqual({ kind: 'run', code: 'sum(range(9))', timeit: { setup: '' }, python: '3.11' });
+    expect(readCommand(`!timeit 3.14\n${F}py\nx = 2\n${F}\n${F}py\nx * x\n${F}`, WORDS)).toEqual({
+      kind: 'run',
+      code: 'x * x',
+      timeit: { setup: 'x = 2' },
+      python: '3.14',
+    });
+  });
+
+  it('takes a version only as a word of its own: 3.14*2, 3.14.0, 3.14e0 and print(3.14) are code', () => {
+    for (const code of ['3.14*2', '3.14.0', '3.14e0 + 1', 'print(3.14)', '3.14;print(1)', '2.7 print(1)']) {
+      expect(readCommand(`!run ${code}`, WORDS)).toEqual({ kind: 'run', code });
+    }
+  });
+
+  it('a lone number and a space is a version: `!run 3.14 * 2` runs `* 2` in 3.14 (which would show nothing anyway)', () => {
+    expect(readCommand('!run 3.14 * 2', WORDS)).toEqual({ kind: 'run', code: '* 2', python: '3.14' });
+  });
+
+  it('a version without code: no code found, with the how-to (the timing one for !timeit)', () => {
+    expect(notice(readCommand('!run 3.14', WORDS)!)).toBe(`No code found. ${HOW_TO}`);
+    expect(notice(readCommand('!run 3.14  \n', WORDS)!)).toBe(`No code found. ${HOW_TO}`);
+    expect(notice(readCommand('!timeit 3.14', WORDS)!)).toBe(`No code found. ${TIMEIT_HOW_TO}`);
+  });
+
+  it('a version not offered is still read: the evaluator refuses it, naming those that are', () => {
+    expect(readCommand('!run 3.12 print(1)', WORDS)).toEqual({ kind: 'run', code: 'print(1)', python: '3.12' });
+  });
+
+  it("readCode reads a command's own text the same way (Slack's /run text, Discord's code option)", () => {
+    expect(readCode('3.14 print(1)', 'run')).toEqual({ kind: 'run', code: 'print(1)', python: '3.14' });
+    expect(readCode(' 3.11 sum(range(9))', 'timeit')).toEqual({ kind: 'run', code: 'sum(range(9))', timeit: { setup: '' }, python: '3.11' });
+    expect(readCode('print(1)', 'run')).toEqual({ kind: 'run', code: 'print(1)' });
+  });
+
+  it('without a command word there is no version: a mention or a DM runs the default', () => {
+    expect(interpret(`3.14 ${F}py\nprint(1)\n${F}`, ADDRESSED)).toEqual({ kind: 'run', code: 'print(1)' });
+  });
+
+  it('inPython runs the same code in another version (a button, an option); notices stay notices', () => {
+    expect(inPython(readCommand('!run 3.11 print(1)', WORDS)!, '3.14')).toEqual({ kind: 'run', code: 'print(1)', python: '3.14' });
+    expect(inPython(readCommand('!run 3.11 print(1)', WORDS)!, undefined)).toEqual({ kind: 'run', code: 'print(1)', python: '3.11' });
+    const none = readCommand('!run 3.11', WORDS)!;
+    expect(inPython(none, '3.14')).toBe(none);
   });
 });

@@ -25,6 +25,7 @@ function run(over: Partial<RunResult> = {}): RunResult {
     durationMs: 100,
     files: [],
     filesLeftOut: {},
+    python: null,
     ...over,
   };
 }

@@ -22,6 +22,7 @@ function run(over: Partial<RunResult> = {}): RunResult {
     durationMs: 123,
     files: [],
     filesLeftOut: {},
+    python: null,
     ...over,
   };
 }
@@ -128,6 +129,27 @@ describe('renderResult: status lines', () => {
     const reply = renderResult(run({ status: 'sandbox_error', reason: 'why '.repeat(2000) }), DISCORD, LIMITS);
     expect(reply.text.length).toBeLessThanOrEqual(DISCORD.maxChars);
     expect(reply.text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('renderResult: the Python that ran, at the end of the status line', () => {
+  it.each<[string, RunResult, RenderContext, string]>([
+    ['ok', run({ python: '3.13.5' }), {}, '✅ done in 0.12 s · Python 3.13.5'],
+    ['ok, after a wait', run({ durationMs: 40, python: '3.14.0' }), { waitedMs: 2500 }, '✅ done in 2.50 s (ran 0.04 s) · Python 3.14.0'],
+    ['error', run({ status: 'error', exitCode: 1, python: '3.11.2' }), {}, '❌ exited with code 1 · Python 3.11.2'],
+    ['timeout', run({ status: 'timeout', python: '3.14.0' }), {}, '⏱️ timed out after 5 s · Python 3.14.0'],
+    ['memory', run({ status: 'memory', python: '3.13.5' }), {}, '💾 memory limit (128 MiB) exceeded · Python 3.13.5'],
+    ['killed', run({ status: 'killed', signal: 'SIGXCPU', python: '3.13.5' }), {}, '💀 killed by SIGXCPU (CPU time limit) · Python 3.13.5'],
+    // Nothing to say: the version is not known, or the run says why it stopped instead.
+    ['unknown', run({ python: null }), {}, '✅ done in 0.12 s'],
+    ['cancelled', run({ status: 'cancelled', reason: 'Sandpiper is restarting.', python: '3.13.5' }), {}, '🛑 cancelled: Sandpiper is restarting.'],
+    ['sandbox error', run({ status: 'sandbox_error', reason: 'image missing' }), {}, '🚫 sandbox unavailable: image missing'],
+  ])('%s', (_name, result, context, expected) => {
+    for (const profile of PROFILES) expect(renderResult(result, profile, LIMITS, context).statusLine).toBe(expected);
+  });
+
+  it('is escaped like any text from the sandbox', () => {
+    expect(renderResult(run({ python: '3.13 @everyone' }), DISCORD, LIMITS).statusLine).toBe('✅ done in 0.12 s · Python 3.13 @\u200beveryone');
   });
 });
 

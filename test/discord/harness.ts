@@ -60,6 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     limiter: new RunLimiter(config.limiter),
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
+    pythons: config.sandbox.pythons,
     log,
   });
   let adapter: RunningAdapter | undefined;
@@ -110,9 +111,14 @@ export function expectNoPings(fake: FakeDiscord): void {
   for (const { path, body } of sent) expect(body.allowed_mentions, path).toEqual({ parse: [], replied_user: false });
 }
 
-/** The custom_ids of a message's buttons. */
+/** The custom_ids of a message's buttons, in order: "Run again" first, "Delete" last. */
 export function buttonIds(message: FakeMessage): string[] {
   return message.components.flatMap((row) => ((row.components as Array<{ custom_id: string }> | undefined) ?? []).map((c) => c.custom_id));
+}
+
+/** The labels of a message's buttons, row by row. */
+export function buttonRows(message: FakeMessage): string[][] {
+  return message.components.map((row) => ((row.components as Array<{ label: string }> | undefined) ?? []).map((c) => c.label));
 }
 
 /** What the fake sandbox prints for a timed run (the real one prints timeit's summary line). */

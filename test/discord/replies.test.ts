@@ -102,7 +102,7 @@ describe('discord replies', { timeout: 20_000 }, () => {
     const h = await startHarness();
     const source = h.fake.sendMessage({ content: `!run ${py('print("delete me")')}` });
     const reply = await h.replyTo(source);
-    const press = h.fake.buttonClick({ customId: buttonIds(reply)[1]!, message: reply });
+    const press = h.fake.buttonClick({ customId: buttonIds(reply).at(-1)!, message: reply });
     await h.fake.waitForRequest({ method: 'DELETE', path: `/webhooks/${h.fake.applicationId}/${press.token}/messages/@original` });
     expect(h.fake.state.messages.has(reply.id)).toBe(false);
     expect(h.fake.state.messages.has(source.id)).toBe(true);
@@ -112,7 +112,7 @@ describe('discord replies', { timeout: 20_000 }, () => {
     const h = await startHarness();
     const source = h.fake.sendMessage({ content: `!run ${py('print("mine")')}` });
     const reply = await h.replyTo(source);
-    const press = h.fake.buttonClick({ customId: buttonIds(reply)[1]!, message: reply, user: h.fake.addUser({ username: 'mallory' }) });
+    const press = h.fake.buttonClick({ customId: buttonIds(reply).at(-1)!, message: reply, user: h.fake.addUser({ username: 'mallory' }) });
     const callback = await press.waitForCallback();
     expect(callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(callback.body.data.content).toMatch(/^Only the person who asked/);

@@ -346,6 +346,17 @@ describe('fake discord with the real discord.js client', () => {
     await expect(sending).rejects.toThrow();
   });
 
+  it('rejects the buttons Discord would: six in a row, or two with one custom_id', async () => {
+    const { f, c } = await connect();
+    const channel = c.channels.cache.get(f.channelId) as TextChannel;
+    const row = (...ids: string[]) =>
+      new ActionRowBuilder<ButtonBuilder>().addComponents(ids.map((id) => new ButtonBuilder().setCustomId(id).setLabel(id).setStyle(ButtonStyle.Secondary)));
+    await expect(channel.send({ content: 'x', components: [row('a', 'b', 'c', 'd', 'e', 'f')] })).rejects.toMatchObject({ code: 50035 });
+    await expect(channel.send({ content: 'x', components: [row('a'), row('a')] })).rejects.toMatchObject({ code: 50035 });
+    expect((await channel.send({ content: 'x', components: [row('a', 'b', 'c', 'd', 'e'), row('f')] })).components).toHaveLength(2);
+    expect(f.state.messages.size).toBe(1);
+  });
+
   it('surfaces injected 403s and missing permissions as DiscordAPIError codes', async () => {
     const { f, c } = await connect();
     const channel = c.channels.cache.get(f.channelId) as TextChannel;

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureImage } from '../../sandbox/image/ensure.js';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { currentInstance } from '../../sandbox/labels.js';
 import { reapOrphans } from '../../sandbox/reaper.js';
 import { DockerProxy } from '../support/docker-proxy.js';
-import { docker, eventually, leftovers, makeRunner, makeSandbox, RecordingLog } from '../support/sandbox.js';
+import { DEFAULT_IMAGE, docker, eventually, leftovers, makeRunner, makeSandbox, RecordingLog } from '../support/sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandpiper-hung-'));
 const proxies: DockerProxy[] = [];
@@ -47,7 +46,7 @@ describe('a Docker engine that accepts connections and never answers', () => {
     const client = new Docker({ socketPath: proxy.path });
     const [reap, image] = await Promise.all([
       settleWithin(reapOrphans(client, currentInstance()), 15_000),
-      settleWithin(ensureImage(client, defaultImageTag(), () => {}, true), 15_000),
+      settleWithin(ensureImage(client, DEFAULT_IMAGE, () => {}, true), 15_000),
     ]);
     expect(reap.outcome).toMatch(/^rejected: Docker did not list/);
     expect(image.outcome).toMatch(/^rejected: Docker did not answer/);

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
-import { docker, leftovers, makeRunner } from '../support/sandbox.js';
+import { DEFAULT_IMAGE, docker, leftovers, makeRunner } from '../support/sandbox.js';
 
 const TEMP_TAG = 'fault-image-removed';
 const image = `sandpiper-python:${TEMP_TAG}`;
@@ -11,8 +10,8 @@ describe('the sandbox image removed underneath a running bot', () => {
   });
 
   it('finishes what was already started, then answers with a clear error naming the fix', async () => {
-    await docker.getImage(defaultImageTag()).tag({ repo: 'sandpiper-python', tag: TEMP_TAG });
-    const runner = makeRunner('runc', {}, { image, poolSize: 1 });
+    await docker.getImage(DEFAULT_IMAGE).tag({ repo: 'sandpiper-python', tag: TEMP_TAG });
+    const runner = makeRunner('runc', {}, { pythons: [{ version: null, image }], poolSize: 1 });
     await runner.warmPool!.whenFull();
 
     await docker.getImage(image).remove();
@@ -25,7 +24,7 @@ describe('the sandbox image removed underneath a running bot', () => {
       expect(result.status).toBe('sandbox_error');
       // A custom SANDBOX_IMAGE is the operator's to provide: `image build` makes the built-in one.
       expect(result.reason).toBe(
-        `the sandbox image ${image} (SANDBOX_IMAGE) is missing: build or load it, or unset SANDBOX_IMAGE to use the built-in image`,
+        `the sandbox image ${image} (SANDBOX_IMAGE) is missing: build or load it, or unset SANDBOX_IMAGE to use the built-in images`,
       );
     }
     await runner.close();

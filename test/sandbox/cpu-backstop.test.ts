@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { currentInstance, sandboxLabels } from '../../sandbox/labels.js';
 import { createDemuxer } from '../../sandbox/output.js';
 import { buildContainerSpec } from '../../sandbox/spec.js';
-import { docker, RUNTIMES, settingsFor } from '../support/sandbox.js';
+import { DEFAULT_IMAGE, docker, RUNTIMES, settingsFor } from '../support/sandbox.js';
 
 /**
  * The CPU-seconds backstop (RLIMIT_CPU in sandbox/spec.ts) is for a run whose wall-clock kill never
@@ -29,7 +29,7 @@ const DEADLINE_MS = 45_000;
 describe.each(RUNTIMES)('the CPU-seconds backstop on %s', (runtime) => {
   it(runtime === 'runc' ? 'kills a busy program at the soft limit' : 'is not applied: only the wall clock bounds a run', async () => {
     const labels = sandboxLabels(currentInstance(), Date.now() + DEADLINE_MS + 60_000);
-    const spec = buildContainerSpec({ ...settingsFor(runtime, LIMITS), labels, uid: 65534 });
+    const spec = buildContainerSpec({ ...settingsFor(runtime, LIMITS), image: DEFAULT_IMAGE, labels, uid: 65534 });
     const container = await docker.createContainer({
       ...spec,
       Cmd: ['python3', '-c', BURN],

@@ -61,13 +61,13 @@ describe('sandbox failures become sandbox_error results, never hangs or crashes'
   });
 
   it('the image is missing, and the reason says how to get it', async () => {
-    const runner = makeRunner('runc', {}, { image: 'sandpiper-python:does-not-exist' });
+    const runner = makeRunner('runc', {}, { pythons: [{ version: null, image: 'sandpiper-python:does-not-exist' }] });
     const result = await runner.run({ code: 'print(1)' });
     expect(result.status).toBe('sandbox_error');
     // Not the built-in image's tag: it is the operator's to provide.
     expect(result.reason).toBe(
       'the sandbox image sandpiper-python:does-not-exist (SANDBOX_IMAGE) is missing: ' +
-        'build or load it, or unset SANDBOX_IMAGE to use the built-in image',
+        'build or load it, or unset SANDBOX_IMAGE to use the built-in images',
     );
     expect(await leftovers(runner)).toEqual([]);
   });

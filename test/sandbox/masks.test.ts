@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
 import { MASKED_PATHS } from '../../sandbox/spec.js';
-import { docker } from '../support/sandbox.js';
+import { DEFAULT_IMAGE, docker } from '../support/sandbox.js';
 
 /**
  * Setting MaskedPaths replaces the engine's own list, so ours must hold every path the engine
@@ -16,7 +15,7 @@ describe('masked paths', () => {
   });
 
   it('include every path this engine masks by default', async () => {
-    const container = await docker.createContainer({ Image: defaultImageTag(), Cmd: ['true'] });
+    const container = await docker.createContainer({ Image: DEFAULT_IMAGE, Cmd: ['true'] });
     created.push(container.id);
     const defaults = ((await container.inspect()).HostConfig as { MaskedPaths?: string[] }).MaskedPaths;
     expect(defaults?.length).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ const captured = { output: 'x', stdout: 'x', stderr: '', bytes: 1, capped: false
 
 function run(overrides: Partial<Execution>) {
   const returned = { files: [], leftOut: {} };
-  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, returned, ...overrides } as Execution);
+  return toRunResult({ cause: null, exitCode: 0, oomKilled: false, captured, durationMs: 12.4, returned, ...overrides } as Execution, '3.13.5');
 }
 
 describe('toRunResult', () => {

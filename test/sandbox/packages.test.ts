@@ -1,13 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { curatedPackages } from '../../sandbox/image/packages.js';
-import { leftovers, makeRunner, RUNTIMES } from '../support/sandbox.js';
+import { DEFAULT_PYTHONS } from '../../sandbox/image/pythons.js';
+import { BUILT_IN_PYTHONS, leftovers, makeRunner, RUNTIMES } from '../support/sandbox.js';
 
-/** The image's curated packages, as users meet them: imported by a program in a real sandbox. */
-describe.each(RUNTIMES)('the curated packages on %s', (runtime) => {
+const VERSION_RUNTIMES = DEFAULT_PYTHONS.flatMap((version) => RUNTIMES.map((runtime) => [version, runtime] as const));
+
+/** The images' curated packages, as users meet them: imported by a program in a real sandbox, in every built-in Python. */
+describe.each(VERSION_RUNTIMES)('the curated packages in Python %s on %s', (python, runtime) => {
   // Importing all of them at once is for this test alone; under gVisor it takes ~9 s.
-  const roomy = makeRunner(runtime, { timeoutS: 60, memoryMb: 1024 });
+  const roomy = makeRunner(runtime, { timeoutS: 60, memoryMb: 1024 }, { pythons: BUILT_IN_PYTHONS });
   // The default limits, but under gVisor (~4 s for pandas and pyplot alone) a longer wall clock.
-  const defaults = makeRunner(runtime, runtime === 'runsc' ? { timeoutS: 20 } : {});
+  const defaults = makeRunner(runtime, runtime === 'runsc' ? { timeoutS: 20 } : {}, { pythons: BUILT_IN_PYTHONS });
 
   afterAll(async () => {
     await Promise.all([roomy.close(), defaults.close()]);
@@ -23,7 +26,7 @@ describe.each(RUNTIMES)('the curated packages on %s', (runtime) => {
       '    importlib.import_module(name)',
       '    print(name)',
     ].join('\n');
-    const result = await roomy.run({ code });
+    const result = await roomy.run({ code, python });
     expect(result.stderr).toBe('');
     expect(result).toMatchObject({ status: 'ok', output: modules.map((name) => `${name}\n`).join('') });
   }, 90_000);
@@ -37,7 +40,7 @@ describe.each(RUNTIMES)('the curated packages on %s', (runtime) => {
       'plt.savefig("plot.png")',
       'print(frame["y"].sum(), open("plot.png", "rb").read(8))',
     ].join('\n');
-    const result = await defaults.run({ code });
+    const result = await defaults.run({ code, python });
     expect(result.stderr).toBe('');
     expect(result).toMatchObject({ status: 'ok', output: "285 b'\\x89PNG\\r\\n\\x1a\\n'\n" });
   }, 60_000);

@@ -4,8 +4,7 @@ import { sandboxUids } from '../../sandbox/uids.js';
 import { currentInstance, LABEL_INSTANCE, sandboxLabels, type Instance } from '../../sandbox/labels.js';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import { isOrphan, reapOrphans } from '../../sandbox/reaper.js';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
-import { docker } from '../support/sandbox.js';
+import { DEFAULT_IMAGE, docker } from '../support/sandbox.js';
 
 const self: Instance = { id: 'self', host: 'here', pid: 100 };
 const future = Date.now() + 60_000;
@@ -37,7 +36,7 @@ describe('reapOrphans on the real engine', () => {
 
   async function createLabelled(owner: Instance, deadline: number): Promise<string> {
     const spec = buildContainerSpec({
-      image: defaultImageTag(),
+      image: DEFAULT_IMAGE,
       runtime: 'runc',
       limits: DEFAULT_LIMITS,
       labels: sandboxLabels(owner, deadline),

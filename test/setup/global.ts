@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { LABEL_SANDBOX } from '../../sandbox/labels.js';
 import { DockerSandbox } from '../../sandbox/sandbox.js';
-import { settingsFor } from '../support/sandbox.js';
+import { BUILT_IN_PYTHONS, settingsFor } from '../support/sandbox.js';
 
 /** Start-up log lines (the image build's progress above all) on stderr, marked as the setup's. */
 const log = {
@@ -12,11 +12,12 @@ const log = {
 };
 
 /**
- * The sandbox tests need the image: start a sandbox the way the bot does, which builds it once if
- * this checkout's recipe isn't built yet (and sweeps away what killed test runs left behind).
+ * The sandbox tests need the images, one per built-in Python: start a sandbox the way the bot does,
+ * which builds each once if this checkout's recipe isn't built yet (and sweeps away what killed
+ * test runs left behind).
  */
 export async function setup(): Promise<void> {
-  const sandbox = new DockerSandbox(settingsFor('runc'), log);
+  const sandbox = new DockerSandbox(settingsFor('runc', {}, { pythons: BUILT_IN_PYTHONS }), log);
   const readiness = await sandbox.ready;
   await sandbox.close();
   if (!readiness.ok) throw new Error(`the sandbox is not ready: ${readiness.reason}`);

@@ -79,6 +79,7 @@ export async function startSlackBot(options: BotOptions = {}): Promise<SlackBot>
     limiter: new RunLimiter(config.limiter),
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
+    pythons: config.sandbox.pythons,
     log,
   });
   let adapter: SlackAdapter;

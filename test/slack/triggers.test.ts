@@ -126,6 +126,23 @@ describe('Slack triggers (Socket Mode)', () => {
     ]);
   });
 
+  it('/run and /timeit take a Python version first, and the reply says which ran; one not offered is refused privately', async () => {
+    bot = await startSlackBot({ run: ({ code, timeit }) => ({ output: `${timeit ? 'timed' : 'ran'} ${code}\n` }) });
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ text: '3.14 print(6*7)' }));
+    expect((await bot.posted('ran print(6*7)')).args.text).toMatch(/^✅ done in [\d.]+ s · Python 3\.14\.0\n```\nran print\(6\*7\)\n```$/);
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ command: '/timeit', text: '3.11\n```py\nx = 1\n```\n```py\nx + 1\n```' }));
+    expect((await bot.posted('timed x + 1')).args.text).toMatch(/ · Python 3\.11\.0\n/);
+
+    bot.fake.sendCommand(bot.fake.payloads.slashCommand({ text: '3.12 print(1)' }));
+    const privately = await bot.fake.waitForCall('response_url', undefined, WAIT_MS);
+    expect(privately.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(privately.args.text)).toBe("Not run: Python 3.12 isn't offered here: choose 3.13, 3.14 or 3.11 (3.13 is the default).");
+    expect(bot.sandbox.calls).toEqual([
+      { code: 'print(6*7)', python: '3.14' },
+      { code: 'x + 1', timeit: { setup: 'x = 1' }, python: '3.11' },
+    ]);
+  });
+
   it('/timeit with nothing to time answers only the asker, with the timeit how-to', async () => {
     bot = await startSlackBot();
     bot.fake.sendCommand(bot.fake.payloads.slashCommand({ command: '/timeit', text: ' ' }));

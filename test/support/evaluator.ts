@@ -14,6 +14,7 @@ export function makeEvaluator(
     limiter: new RunLimiter({ ...config.limiter, ...limiter }),
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
+    pythons: config.sandbox.pythons,
     log: createLogger('silent'),
   });
 }

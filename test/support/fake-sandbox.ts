@@ -1,3 +1,4 @@
+import { DEFAULT_PYTHON } from '../../sandbox/image/pythons.js';
 import type { RunResult } from '../../sandbox/result.js';
 import type { RunInput } from '../../sandbox/runner.js';
 import type { RunOptions, Sandbox, SandboxReadiness } from '../../src/sandbox.js';
@@ -37,6 +38,8 @@ export class FakeSandbox implements Sandbox {
       durationMs: 12,
       files: [],
       filesLeftOut: {},
+      // As if every version's image said its full version is X.Y.0.
+      python: `${input.python ?? DEFAULT_PYTHON}.0`,
       ...answer,
     };
   }

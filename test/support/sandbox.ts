@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
-import { defaultImageTag } from '../../sandbox/image/recipe.js';
+import { DEFAULT_PYTHON, DEFAULT_PYTHONS, type PythonImage } from '../../sandbox/image/pythons.js';
+import { builtInImage } from '../../sandbox/image/recipe.js';
 import { LABEL_INSTANCE, type Instance } from '../../sandbox/labels.js';
 import { DEFAULT_LIMITS, type SandboxLimits, type SandboxRuntime } from '../../sandbox/limits.js';
 import type { SandboxLog } from '../../sandbox/log.js';
@@ -24,6 +25,12 @@ export function poolFor(mode: Mode): Partial<RunnerSettings> {
 
 export const docker = new Docker();
 
+/** The default Python's built-in image: what the sandbox tests run in. */
+export const DEFAULT_IMAGE = builtInImage(DEFAULT_PYTHON);
+
+/** Every built-in Python, as the bot offers them by default (the default first). */
+export const BUILT_IN_PYTHONS: readonly PythonImage[] = DEFAULT_PYTHONS.map((version) => ({ version, image: builtInImage(version) }));
+
 /**
  * How long after its timeout a killed run may take to end. A kill takes well under a second on an
  * idle host, but seconds for a gVisor sandbox full of processes on a busy one (over 4 s in CI);
@@ -37,7 +44,7 @@ export function settingsFor(
   extra: Partial<RunnerSettings> = {},
 ): RunnerSettings {
   return {
-    image: defaultImageTag(),
+    pythons: [{ version: DEFAULT_PYTHON, image: DEFAULT_IMAGE }],
     runtime,
     limits: { ...DEFAULT_LIMITS, ...limits },
     maxCodeBytes: 64 * 1024,

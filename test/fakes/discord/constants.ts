@@ -44,4 +44,4 @@ export const ChannelType = { GuildText: 0, DM: 1, GuildVoice: 2, GuildCategory: 
 export const MessageFlag = { Ephemeral: 1 << 6, Loading: 1 << 7 } as const;
 
 /** Real Discord limits: the fake rejects what Discord would reject. */
-export const Limits = { contentChars: 2000, attachments: 10, uploadBytes: 10 * 1024 * 1024, embeds: 10 } as const;
+export const Limits = { contentChars: 2000, attachments: 10, uploadBytes: 10 * 1024 * 1024, embeds: 10, actionRows: 5, rowComponents: 5, customIdChars: 100 } as const;

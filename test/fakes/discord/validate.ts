@@ -31,6 +31,8 @@ export function validateMessage(state: FakeState, body: MessageBody, files: Reco
   if ((body.embeds?.length ?? 0) > Limits.embeds) {
     return invalidFormBody('embeds', 'BASE_TYPE_MAX_LENGTH', `Must be ${Limits.embeds} or fewer in length.`);
   }
+  const badComponents = componentsError(body.components ?? []);
+  if (badComponents) return badComponents;
   if (files.length > Limits.attachments) {
     return invalidFormBody('attachments', 'BASE_TYPE_MAX_LENGTH', `Must be ${Limits.attachments} or fewer in length.`);
   }
@@ -44,5 +46,26 @@ export function validateMessage(state: FakeState, body: MessageBody, files: Reco
     body.poll === undefined &&
     files.length === 0;
   if (requireContent && empty) return discordError(50006);
+  return undefined;
+}
+
+/** Action rows as Discord checks them: at most 5 rows of at most 5 components, custom_ids short and unique. */
+function componentsError(rows: Json[]): Reply | undefined {
+  if (rows.length > Limits.actionRows) return invalidFormBody('components', 'BASE_TYPE_MAX_LENGTH', `Must be ${Limits.actionRows} or fewer in length.`);
+  const seen = new Set<string>();
+  for (const [r, row] of rows.entries()) {
+    const components = Array.isArray(row.components) ? (row.components as Json[]) : [];
+    if (components.length > Limits.rowComponents) {
+      return invalidFormBody(`components.${r}.components`, 'BASE_TYPE_MAX_LENGTH', `Must be ${Limits.rowComponents} or fewer in length.`);
+    }
+    for (const [c, component] of components.entries()) {
+      const id = component.custom_id;
+      if (typeof id !== 'string') continue; // link buttons have none
+      const field = `components.${r}.components.${c}.custom_id`;
+      if (id.length > Limits.customIdChars) return invalidFormBody(field, 'BASE_TYPE_BAD_LENGTH', `Must be between 1 and ${Limits.customIdChars} in length.`);
+      if (seen.has(id)) return invalidFormBody(field, 'COMPONENT_CUSTOM_ID_DUPLICATED', 'Component custom id cannot be duplicated');
+      seen.add(id);
+    }
+  }
   return undefined;
 }

@@ -9,7 +9,7 @@ export const disk: AttackClass = {
       code: py`
         import os
         for path in ("/x", "/etc/x", "/usr/x", "/bin/x", "/var/x", "/var/tmp/x", "/home/x", "/run/x",
-                     "/root/x", "/etc/passwd", "/usr/bin/python3", "/usr/lib/python3.11/os.py"):
+                     "/root/x", "/etc/passwd", "/usr/bin/python3", os.__file__):
             try:
                 open(path, "a").close()
                 print(path, "WRITTEN")

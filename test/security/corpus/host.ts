@@ -32,7 +32,7 @@ export const hostWide: AttackClass = {
       // measured: 9 µs cached, 150–270 µs evicted). Now a successful no-op; readahead is refused.
       name: 'evicting shared image files from the page cache (fadvise DONTNEED), readahead',
       code: PROBES + py`
-        fd = os.open("/usr/lib/python3.11/turtle.py", os.O_RDONLY)
+        fd = os.open(os.path.join(os.path.dirname(os.__file__), "turtle.py"), os.O_RDONLY)
         attempt("posix_fadvise(DONTNEED)", lambda: os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED))
         syscall("fadvise64(-1)", 221, -1, 0, 0, 4)
         syscall("readahead", 187, fd, 0, 4096)

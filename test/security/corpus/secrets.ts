@@ -11,12 +11,14 @@ export const CANARY = { name: 'SANDPIPER_CANARY_TOKEN', value: 'xoxb-canary-must
 
 /**
  * The environment every sandbox gets: the allowlist, the built-in image's own ENV lines (its
- * matplotlib backend), plus the HOSTNAME Docker always adds.
+ * matplotlib backend) and PYTHON_VERSION (which the result reports), plus the HOSTNAME Docker
+ * always adds.
  */
 const IMAGE_ENV = dockerfileEnv().map((line) => line.replace(/^ENV\s+/, ''));
-const EXPECTED_ENV = JSON.stringify(
-  [...CONTAINER_ENV, ...IMAGE_ENV, 'HOSTNAME=sandbox'].map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort(),
-);
+function expectedEnv(python: string | null): string {
+  const entries = [...CONTAINER_ENV, ...IMAGE_ENV, `PYTHON_VERSION=${python}`, 'HOSTNAME=sandbox'];
+  return JSON.stringify(entries.map((entry) => entry.split(/=(.*)/s).slice(0, 2)).sort());
+}
 
 export const secrets: AttackClass = {
   name: 'secrets',
@@ -29,7 +31,7 @@ export const secrets: AttackClass = {
         print([name for name in os.environ if re.search("TOKEN|SECRET|KEY|PASS|AUTH|CRED", name, re.I)])
       `,
       expect: (result) => {
-        expectOk(result, lines(EXPECTED_ENV, '[]'));
+        expectOk(result, lines(expectedEnv(result.python), '[]'));
         expect(result.output).not.toContain(CANARY.value);
       },
     },
@@ -46,8 +48,10 @@ export const secrets: AttackClass = {
             except PermissionError:
                 print("unreadable")
       `,
-      expect: (result, context) =>
-        expectOk(result, lines(EXPECTED_ENV, onRuntime(context, { runc: 'unreadable', runsc: EXPECTED_ENV }), EXPECTED_ENV)),
+      expect: (result, context) => {
+        const env = expectedEnv(result.python);
+        expectOk(result, lines(env, onRuntime(context, { runc: 'unreadable', runsc: env }), env));
+      },
     },
     {
       name: 'no readable credentials: /etc/shadow, /etc/gshadow, /root',
