@@ -110,7 +110,7 @@ export function refuseInputFiles(files: ReadonlyArray<{ name: string; size: numb
   const names = new Set<string>();
   let total = 0;
   for (const { name, size } of files) {
-    if (!isInputName(name)) return `"${name}" can't be a file name here: use a plain name, without a folder or a leading dot`;
+    if (!isInputName(name)) return `"${name}" can't be a file name here: use a plain name (or folder/name), with no part starting with a dot`;
     if (names.has(name)) return `two files are called "${name}"`;
     names.add(name);
     if (size > limits.fileKb * 1024) return `${name} is ${formatKiB(size)}, over the limit of ${formatKiB(limits.fileKb * 1024)} per file`;
@@ -120,12 +120,17 @@ export function refuseInputFiles(files: ReadonlyArray<{ name: string; size: numb
   return null;
 }
 
+/** Folders an input file may be in: as deep as the collector looks. */
+const INPUT_DEPTH = 16;
+
 /**
- * A plain file name: no folder, no NUL, at most 255 bytes, and no leading dot (`.`, `..`, and the
- * dot-names the sandbox itself keeps in /tmp, like `.cache`; they would never come back anyway).
+ * A plain file name, or a relative path of them ("mod/lib.py"): no empty part, no NUL, each part
+ * at most 255 bytes and without a leading dot (`.`, `..`, and the dot-names the sandbox itself
+ * keeps in /tmp, like `.cache`; they would never come back anyway).
  */
 function isInputName(name: string): boolean {
-  return name !== '' && !name.startsWith('.') && !/[/\0]/.test(name) && Buffer.byteLength(name) <= 255;
+  const parts = name.split('/');
+  return parts.length <= INPUT_DEPTH && parts.every((part) => part !== '' && !part.startsWith('.') && !part.includes('\0') && Buffer.byteLength(part) <= 255);
 }
 
 export function formatKiB(bytes: number): string {

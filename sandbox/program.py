@@ -39,6 +39,13 @@ for name in filter(None, os.environ.pop("SANDPIPER_PREIMPORT", "").split(",")):
 
 with open(int(sys.argv[1]), "rb") as request:
     request = json.loads(request.read())
+
+# The interpreter's own command line instead of code (`python3 -c CODE`, `python3 main.py`,
+# `python3 -m timeit …`: snekbox's `args`): this process becomes that interpreter, so every option
+# means what Python says it means.
+if request["argv"] is not None:
+    os.execv(sys.executable, [sys.executable, *request["argv"]])
+
 source = request["code"]
 
 FILENAME = "main.py"

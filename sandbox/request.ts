@@ -13,6 +13,11 @@ export interface RunInput {
   timeit?: { setup: string };
   /** The Python version to run it in ("3.14"), one of those offered; the default (the first) when absent. */
   python?: string;
+  /**
+   * The interpreter's arguments, run instead of `code` (which is then empty): `["-c", code]`,
+   * `["main.py"]` with that file among `files`, `["-m", "timeit", …]`. snekbox's `args`.
+   */
+  argv?: readonly string[];
 }
 
 export interface RunOptions {
@@ -31,16 +36,18 @@ export type RunPriority = 'normal' | 'low';
 
 /**
  * The wire format the bootstrap reads: "<nonce> <metadata bytes, 10 digits>\n", the metadata as JSON
- * (the code, timeit's setup, the input files' names and sizes, the limits for collecting files),
+ * (the code, timeit's setup or the interpreter's arguments, the input files' names and sizes, the
+ * limits for collecting files),
  * then each input file's bytes, then the program's stdin. The header has a fixed length (28 bytes
  * with the 16-digit nonce), so the bootstrap takes it in one read without touching the program's
  * stdin.
  */
-export function frameRequest({ code, stdin = '', files = [], timeit }: RunInput, nonce: string, limits: FileLimits): Buffer {
+export function frameRequest({ code, stdin = '', files = [], timeit, argv }: RunInput, nonce: string, limits: FileLimits): Buffer {
   const metadata = Buffer.from(
     JSON.stringify({
       code,
       timeit: timeit ?? null,
+      argv: argv ?? null,
       files: files.map(({ name, bytes }) => ({ name, size: bytes.length })),
       collect: collectLimits(limits),
     }),

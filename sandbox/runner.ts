@@ -108,7 +108,7 @@ export class SandboxRunner {
 
   async run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
     const refusal =
-      refuseCode(input.code, this.settings.maxCodeBytes) ??
+      refuseCode(input.code + (input.argv?.join(' ') ?? ''), this.settings.maxCodeBytes) ??
       (input.files ? refuseInputFiles(input.files.map(({ name, bytes }) => ({ name, size: bytes.length })), this.settings.limits.files) : null) ??
       (input.python === undefined ? null : refusePython(input.python, this.settings.pythons));
     if (refusal) return sandboxError(refusal);

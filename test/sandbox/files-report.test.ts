@@ -67,10 +67,14 @@ describe('refusing input files', () => {
     expect(refuseInputFiles([{ name: 'a', size: 1024 }, { name: 'b', size: 1025 }], { ...LIMITS, fileKb: 2 })).toBe(
       'the files come to 3 KiB, over the limit of 2 KiB in all',
     );
-    expect(refuseInputFiles([{ name: '../x', size: 1 }], LIMITS)).toMatch(/can't be a file name here/);
     expect(refuseInputFiles([{ name: '.cache', size: 1 }], LIMITS)).toBe(
-      '".cache" can\'t be a file name here: use a plain name, without a folder or a leading dot',
+      '".cache" can\'t be a file name here: use a plain name (or folder/name), with no part starting with a dot',
     );
+    for (const name of ['../x', 'a/../x', './x', '/etc/x', 'a//x', 'a/', 'a/.git/x', 'a\0b', 'x'.repeat(256), 'd/'.repeat(16) + 'x']) {
+      expect(refuseInputFiles([{ name, size: 1 }], LIMITS)).toMatch(/can't be a file name here/);
+    }
+    // Folders are fine (snekbox's API sends a package as mod/__init__.py and mod/lib.py).
+    expect(refuseInputFiles([{ name: 'mod/lib.py', size: 1 }, { name: 'd/'.repeat(15) + 'x', size: 1 }], LIMITS)).toBeNull();
     expect(refuseInputFiles([{ name: 'a', size: 1 }, { name: 'a', size: 1 }], LIMITS)).toBe('two files are called "a"');
   });
 });

@@ -15,10 +15,16 @@ describe('the request frame', () => {
     expect(JSON.parse(frame.subarray(28, metadataEnd).toString())).toEqual({
       code: 'print("é")',
       timeit: { setup: 'x = 1' },
+      argv: null,
       files: [{ name: 'data.csv', size: 4 }, { name: 'é.bin', size: 2 }],
       collect: { files: 10, file_bytes: 8 << 20, total_bytes: 8 << 20, seconds: 1, entries: 10_000, depth: 16 },
     });
     expect(frame.subarray(metadataEnd)).toEqual(Buffer.concat([Buffer.from('a,b\n'), Buffer.from([0, 255]), Buffer.from('rest\n')]));
+  });
+
+  it('carries the interpreter\'s arguments when given instead of code', () => {
+    const frame = frameRequest({ code: '', argv: ['-m', 'timeit', 'pass'] }, newNonce(), DEFAULT_LIMITS.files);
+    expect(JSON.parse(frame.subarray(28).toString())).toMatchObject({ code: '', timeit: null, argv: ['-m', 'timeit', 'pass'] });
   });
 
   it('keeps the header length for empty code', () => {
