@@ -4,11 +4,12 @@ import type { FileLimits } from '../sandbox/limits.js';
 import type { RunFile } from '../sandbox/result.js';
 
 /**
- * Files attached to the message that holds the code (Discord attachments, Slack files): the run
- * finds them in its working directory, so `pandas.read_csv("data.csv")` reads the CSV the user
- * attached. They are checked against the limits by their declared names and sizes before anything
- * is downloaded. A file that can't be taken refuses the whole run, saying which and why: the code
- * almost surely reads it, and a FileNotFoundError would only hide the reason.
+ * Files attached to the message that holds the code (Discord attachments, Slack files), or given
+ * with a command (Discord's `/run file:`): the run finds them in its working directory, so
+ * `pandas.read_csv("data.csv")` reads the CSV the user attached. They are checked against the
+ * limits by their declared names and sizes before anything is downloaded. A file that can't be
+ * taken refuses the whole run, saying which and why: the code almost surely reads it, and a
+ * FileNotFoundError would only hide the reason.
  */
 export interface IncomingFile {
   name: string;

@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, PermissionFlagsBits, type ButtonInteraction, type Interaction, type Message } from 'discord.js';
 import type { Answers } from '../../src/answers.js';
 import type { ExpiringMap } from '../../src/expiring-map.js';
+import type { IncomingFile } from '../../src/incoming-files.js';
 import { inPython, readCode, type CodeMode } from '../../src/intake.js';
 import type { Logger } from '../../src/log.js';
 import { errorFields } from './errors.js';
@@ -14,12 +15,14 @@ export interface ResultSource {
   id: string;
 }
 
-/** A command's code, kept for "Run again", what the command asked for (a run or timing it), and the version chosen with it. */
+/** A command's code, kept for "Run again", what the command asked for (a run or timing it), and the version and file chosen with it. */
 export interface KeptCode {
   text: string;
   mode: CodeMode;
   /** The command's version option: it wins over a version the text names. */
   python?: string;
+  /** The command's `file` option: the code almost surely reads it, so it runs with it again (downloaded again). */
+  files?: readonly IncomingFile[];
 }
 
 /** What a result's buttons act on, and who asked for it (who may delete it). */
@@ -114,7 +117,7 @@ async function runAgain({ answers, codes, prefixes, versions, log }: ButtonDeps,
     const kept = codes.get(source.id);
     if (kept === undefined) return answerPrivately(interaction, CODE_FORGOTTEN);
     const read = (text: string) => inPython(readCode(text, kept.mode), python ?? kept.python);
-    answers.answer(interactionAsk(interaction, { trigger: 'button', text: kept.text, read, buttons }, log));
+    answers.answer(interactionAsk(interaction, { trigger: 'button', text: kept.text, read, files: kept.files, buttons }, log));
     return;
   }
   const message = await readAgain(interaction, source.id, log);

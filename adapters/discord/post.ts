@@ -118,7 +118,7 @@ export interface InteractionRequest {
   read(text: string): Intake;
   /** The message holding the code, when there is one. */
   messageId?: string;
-  /** That message's attachments. */
+  /** That message's attachments, or the command's `file` option. */
   files?: readonly IncomingFile[];
   buttons: ResultButtons;
 }

@@ -35,15 +35,16 @@ describe('sandpiper discord register', { timeout: 20_000 }, () => {
     expect(put.map((r) => [r.path, r.auth])).toEqual([[`/applications/${fake!.applicationId}/commands`, 'Bot fake-token']]);
     expect(fake!.state.commands.get('global')?.map((c) => [c.name, c.type])).toEqual([['run', 1], ['timeit', 1], ['Run Python', 3]]);
     const versions = { name: 'version', type: 3, required: false, choices: [{ name: '3.13 (default)', value: '3.13' }, { name: '3.14', value: '3.14' }, { name: '3.11', value: '3.11' }] };
-    for (const command of [0, 1]) expect(put[0]?.body[command].options).toMatchObject([{ name: 'code', type: 3, required: false }, versions]);
+    const file = { name: 'file', type: 11, required: false, description: 'A file the code can open, e.g. data.csv; it is put in the working directory' };
+    for (const command of [0, 1]) expect(put[0]?.body[command].options).toMatchObject([{ name: 'code', type: 3, required: false }, file, versions]);
   });
 
   it('offers the versions configured, and no version option when the one image names none', async () => {
     await cli(['discord', 'register'], { SANDBOX_PYTHONS: '3.14' });
     await cli(['discord', 'register'], { SANDBOX_PYTHONS: '', SANDBOX_IMAGE: 'my-python:latest' });
     const [chosen, unnamed] = fake!.requestsMatching({ method: 'PUT' }).map((put) => put.body[0].options as Array<{ name: string }>);
-    expect(chosen).toMatchObject([{ name: 'code' }, { name: 'version', choices: [{ name: '3.14 (default)', value: '3.14' }] }]);
-    expect(unnamed?.map((option) => option.name)).toEqual(['code']);
+    expect(chosen).toMatchObject([{ name: 'code' }, { name: 'file' }, { name: 'version', choices: [{ name: '3.14 (default)', value: '3.14' }] }]);
+    expect(unnamed?.map((option) => option.name)).toEqual(['code', 'file']);
   });
 
   it('registers in one guild with --guild', async () => {

@@ -200,6 +200,19 @@ describe('fake discord with the real discord.js client', () => {
     expect(f.requestsMatching({ method: 'POST', path: `/webhooks/${f.applicationId}/${sent.token}` })).toHaveLength(1);
   });
 
+  it('resolves an attachment option to a file the bot can download', async () => {
+    const { f, c } = await connect();
+    const got = nextInteraction(c);
+    const sent = f.slashCommand({ name: 'run', options: { code: 'print(1)', file: { name: 'data.csv', content: 'a,b\n1,2\n' } } });
+    const interaction = await got;
+    if (!interaction.isChatInputCommand()) throw new Error(`wrong class: ${interaction.constructor.name}`);
+    const option = (sent.payload.data as { options: Array<{ name: string; type: number; value: string }> }).options[1];
+    expect(option).toMatchObject({ name: 'file', type: 11 });
+    const file = interaction.options.getAttachment('file');
+    expect(file).toMatchObject({ id: option?.value, name: 'data.csv', size: 8, ephemeral: true });
+    expect(await (await fetch(file!.url)).text()).toBe('a,b\n1,2\n');
+  });
+
   it('parses a command without options, and rejects a second acknowledgement', async () => {
     const { f, c } = await connect();
     const got = nextInteraction(c);
@@ -433,5 +446,16 @@ describe('fake discord with the real discord.js client', () => {
       `/applications/${f.applicationId}/commands`,
       `/applications/${f.applicationId}/guilds/${f.guild.id}/commands`,
     ]);
+  });
+
+  it('rejects command options Discord would: a bad name or description, a required one after an optional one', async () => {
+    const { c } = await connect();
+    const run = (options: Array<{ name: string; description: string; type: number; required?: boolean }>) =>
+      c.application!.commands.set([{ name: 'run', description: 'Run Python code', options }]);
+    const code = { name: 'code', description: 'code', type: 3 };
+    await expect(run([code, { name: 'file', description: 'x'.repeat(101), type: 11 }])).rejects.toMatchObject({ code: 50035 });
+    await expect(run([{ ...code, name: 'Code' }])).rejects.toMatchObject({ code: 50035 });
+    await expect(run([code, { name: 'file', description: 'a file', type: 11, required: true }])).rejects.toMatchObject({ code: 50035 });
+    await expect(run([code, { name: 'file', description: 'a file', type: 11 }])).resolves.toBeDefined();
   });
 });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_MEMBER_PERMISSIONS } from './constants.js';
+import { userAttachments, type UserUpload } from './messages.js';
 import { channelJson, integrationOwners, interactionMemberJson, messageJson } from './payloads.js';
 import { snowflake } from './snowflake.js';
 import type { InteractionRecord } from './state.js';
-import type { FakeMessage, FakeUser, Json, RecordedRequest } from './types.js';
+import type { FakeAttachment, FakeChannel, FakeMessage, FakeUser, Json, RecordedRequest } from './types.js';
 import type { World } from './world.js';
 
 /** INTERACTION_CREATE payloads as Discord sends them: commands, context menus, buttons, modals. */
@@ -29,24 +30,46 @@ export interface FakeInteraction {
   waitForCallback(timeoutMs?: number): Promise<RecordedRequest>;
 }
 
-type OptionValue = string | number | boolean;
+/** A file is an attachment option: uploaded with the command. */
+export type OptionValue = string | number | boolean | UserUpload;
 
-/** `{ code: 'print(1)' }` → typed options (3 string, 4 integer, 10 number, 5 boolean); arrays pass through. */
-function toOptions(options: Record<string, OptionValue> | Json[]): Json[] {
-  if (Array.isArray(options)) return options;
-  return Object.entries(options).map(([name, value]) => ({
-    name,
-    value,
-    type: typeof value === 'boolean' ? 5 : typeof value === 'number' ? (Number.isInteger(value) ? 4 : 10) : 3,
-  }));
+/** A command's options as Discord sends them, and the attachments its attachment options name. */
+interface TypedOptions {
+  options: Json[];
+  attachments: Record<string, FakeAttachment>;
+}
+
+/**
+ * `{ code: 'print(1)', file: { name: 'data.csv', content: 'a,b' } }` → typed options (3 string,
+ * 4 integer, 10 number, 5 boolean, 11 attachment: its value the attachment's id); arrays pass through.
+ */
+function toOptions(world: World, channel: FakeChannel, options: Record<string, OptionValue> | Json[]): TypedOptions {
+  if (Array.isArray(options)) return { options, attachments: {} };
+  const attachments: Record<string, FakeAttachment> = {};
+  const typed = Object.entries(options).map(([name, value]) => {
+    if (typeof value === 'object') {
+      // Uploaded with a command, a file is ephemeral, and served by the fake like any attachment.
+      const attachment = { ...userAttachments(world.state, channel.id, [value])[0]!, ephemeral: true };
+      attachments[attachment.id] = attachment;
+      return { name, value: attachment.id, type: 11 };
+    }
+    return { name, value, type: typeof value === 'boolean' ? 5 : typeof value === 'number' ? (Number.isInteger(value) ? 4 : 10) : 3 };
+  });
+  return { options: typed, attachments };
+}
+
+/** Where an interaction happens: the DM with its user, or a channel (by default the first guild's first text channel). */
+function channelOf(world: World, input: InteractionInput): FakeChannel {
+  const channel = input.dm ? world.state.dmChannelFor(input.user ?? world.defaultUser) : world.state.channels.get(input.channelId ?? world.defaultChannelId);
+  if (!channel) throw new Error(`fake discord: no channel ${String(input.channelId)}`);
+  return channel;
 }
 
 function dispatchInteraction(world: World, input: InteractionInput, type: number, data: Json, extra: { record?: Partial<InteractionRecord>; payload?: Json } = {}): FakeInteraction {
   const { state } = world;
   const user = input.user ?? world.defaultUser;
   state.users.set(user.id, user);
-  const channel = input.dm ? state.dmChannelFor(user) : state.channels.get(input.channelId ?? world.defaultChannelId);
-  if (!channel) throw new Error(`fake discord: no channel ${String(input.channelId)}`);
+  const channel = channelOf(world, input);
   const guild = state.guildOfChannel(channel.id);
   const id = snowflake();
   const token = `fake-interaction-${id}-${randomBytes(8).toString('hex')}`;
@@ -94,13 +117,18 @@ function guildIdFor(world: World, input: InteractionInput): string | undefined {
   return input.dm ? undefined : world.state.guildOfChannel(input.channelId ?? world.defaultChannelId)?.id;
 }
 
-/** A chat-input command, e.g. `/run code:"print(1)"` → slashCommand({ name: 'run', options: { code: 'print(1)' } }). */
+/**
+ * A chat-input command, e.g. `/run code:"print(1)"` → slashCommand({ name: 'run', options: { code: 'print(1)' } });
+ * a file option, `{ file: { name: 'data.csv', content: 'a,b\n' } }`, comes in `resolved.attachments`.
+ */
 export function slashCommand(world: World, input: InteractionInput & { name: string; options?: Record<string, OptionValue> | Json[] }): FakeInteraction {
+  const typed = input.options && toOptions(world, channelOf(world, input), input.options);
   const data: Json = {
     id: commandId(world, input.name, 1, guildIdFor(world, input)),
     name: input.name,
     type: 1,
-    ...(input.options && { options: toOptions(input.options) }),
+    ...(typed && { options: typed.options }),
+    ...(typed && Object.keys(typed.attachments).length && { resolved: { attachments: typed.attachments } }),
   };
   return dispatchInteraction(world, input, 2, data, { record: { name: input.name, commandType: 1 } });
 }

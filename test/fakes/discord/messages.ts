@@ -104,8 +104,15 @@ export function storeFiles(state: FakeState, channelId: string, files: RecordedF
   });
 }
 
-/** Attachments for a user's message, from text or bytes. */
-export function userAttachments(state: FakeState, channelId: string, files: Array<{ name: string; content: string | Buffer; contentType?: string }>): FakeAttachment[] {
+/** A file a user uploads, with a message or as a command's attachment option. */
+export interface UserUpload {
+  name: string;
+  content: string | Buffer;
+  contentType?: string;
+}
+
+/** Attachments for a user's message or command, from text or bytes. */
+export function userAttachments(state: FakeState, channelId: string, files: UserUpload[]): FakeAttachment[] {
   return storeFiles(
     state,
     channelId,

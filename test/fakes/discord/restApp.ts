@@ -50,6 +50,35 @@ function commandError(cmd: Json, index: number): Reply | undefined {
   if (type === 1 && (typeof desc !== 'string' || desc.length < 1 || desc.length > 100)) {
     return invalidFormBody(`${index}.description`, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
   }
+  return optionsError(Array.isArray(cmd.options) ? (cmd.options as Json[]) : [], index);
+}
+
+/** A chat-input command's options (1 subcommand … 11 attachment), as Discord checks them at registration. */
+function optionsError(options: Json[], index: number): Reply | undefined {
+  if (options.length > 25) return invalidFormBody(`${index}.options`, 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+  const names = new Set<string>();
+  let optionalSeen = false;
+  for (const [o, option] of options.entries()) {
+    const field = `${index}.options.${o}`;
+    const { name, description, type, required, choices } = option;
+    if (typeof name !== 'string' || !/^[-_\p{Ll}\p{N}]{1,32}$/u.test(name) || names.has(name)) {
+      return invalidFormBody(`${field}.name`, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+    }
+    names.add(name);
+    if (typeof description !== 'string' || description.length < 1 || description.length > 100) {
+      return invalidFormBody(`${field}.description`, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+    }
+    if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 11) {
+      return invalidFormBody(`${field}.type`, 'BASE_TYPE_CHOICES', 'Value must be one of (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11).');
+    }
+    if (required === true && optionalSeen) {
+      return invalidFormBody(`${index}.options`, 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+    }
+    optionalSeen ||= required !== true;
+    if (choices !== undefined && (![3, 4, 10].includes(type) || !Array.isArray(choices) || choices.length > 25)) {
+      return invalidFormBody(`${field}.choices`, 'BASE_TYPE_MAX_LENGTH', 'Only string, integer and number options take up to 25 choices.');
+    }
+  }
   return undefined;
 }
 

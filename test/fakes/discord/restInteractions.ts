@@ -1,4 +1,4 @@
-import { MessageFlag } from './constants.js';
+import { Limits, MessageFlag } from './constants.js';
 import { discordError, invalidFormBody } from './errors.js';
 import { messageDeleteEvent, messageEvent } from './events.js';
 import { applyEdit, createMessage, storeFiles } from './messages.js';
@@ -99,6 +99,9 @@ function callback(ctx: RouteContext, p: Record<string, string>): Reply {
       if (rec.type === 5) return invalidFormBody('type', 'INTERACTION_RESPONSE_TYPE_INVALID', 'A modal cannot open another modal');
       if (typeof modal?.custom_id !== 'string' || typeof modal.title !== 'string' || !Array.isArray(modal.components)) {
         return invalidFormBody('data', 'MODAL_INVALID', 'Modal needs custom_id, title and components');
+      }
+      if (modal.custom_id.length < 1 || modal.custom_id.length > Limits.customIdChars) {
+        return invalidFormBody('data.custom_id', 'BASE_TYPE_BAD_LENGTH', `Must be between 1 and ${Limits.customIdChars} in length.`);
       }
       rec.modal = modal;
       break;

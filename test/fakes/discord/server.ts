@@ -5,7 +5,7 @@ import { resolveConfig } from './config.js';
 import { ChannelType, Intent } from './constants.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { FakeGateway } from './gateway.js';
-import { buttonClick, messageCommand, modalSubmit, slashCommand, type FakeInteraction, type InteractionInput } from './interactions.js';
+import { buttonClick, messageCommand, modalSubmit, slashCommand, type FakeInteraction, type InteractionInput, type OptionValue } from './interactions.js';
 import { channelJson, rolesJson } from './payloads.js';
 import { restHandler } from './rest.js';
 import { FakeState } from './state.js';
@@ -68,7 +68,8 @@ export interface FakeDiscord {
   deleteMessage(message: FakeMessage | string): FakeMessage;
   addReaction(input: ReactionInput): void;
   removeReaction(input: ReactionInput): void;
-  slashCommand(input: InteractionInput & { name: string; options?: Record<string, string | number | boolean> | Json[] }): FakeInteraction;
+  /** A file as an option's value is uploaded with the command (an attachment option). */
+  slashCommand(input: InteractionInput & { name: string; options?: Record<string, OptionValue> | Json[] }): FakeInteraction;
   messageCommand(input: InteractionInput & { name: string; target: FakeMessage | string }): FakeInteraction;
   buttonClick(input: InteractionInput & { customId: string; message: FakeMessage | string }): FakeInteraction;
   modalSubmit(input: InteractionInput & { fields: Record<string, string>; customId?: string; from?: FakeInteraction; layout?: 'label' | 'row' }): FakeInteraction;
@@ -160,7 +161,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
 }
 
 export type { Fault } from './faults.js';
-export type { FakeInteraction, InteractionInput } from './interactions.js';
+export type { FakeInteraction, InteractionInput, OptionValue } from './interactions.js';
 export type { ReactionInput, UserMessageInput } from './userMessages.js';
 export type { FakeDiscordOptions, FakeGuild, FakeMessage, FakeUser, RecordedRequest, RequestMatcher } from './types.js';
 export { Intent, Perm, DEFAULT_BOT_PERMISSIONS } from './constants.js';

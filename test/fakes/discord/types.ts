@@ -21,6 +21,8 @@ export interface FakeAttachment {
   proxy_url: string;
   content_type?: string;
   description?: string;
+  /** Uploaded with a command rather than posted in a message. */
+  ephemeral?: boolean;
 }
 
 export interface FakeReaction {

@@ -1,5 +1,5 @@
 import { messageDeleteEvent, messageEvent, reactionEvent } from './events.js';
-import { addReaction, applyEdit, createMessage, parseEmoji, removeReaction, userAttachments } from './messages.js';
+import { addReaction, applyEdit, createMessage, parseEmoji, removeReaction, userAttachments, type UserUpload } from './messages.js';
 import type { FakeMessage, FakeUser, Json } from './types.js';
 import type { World } from './world.js';
 
@@ -13,7 +13,7 @@ export interface UserMessageInput {
   channelId?: string;
   /** Prefix the content with a mention of the bot (`<@botId> `). */
   mentionBot?: boolean;
-  attachments?: Array<{ name: string; content: string | Buffer; contentType?: string }>;
+  attachments?: UserUpload[];
   embeds?: Json[];
   /** Reply to this message (object or id). */
   replyTo?: FakeMessage | string;
