@@ -23,6 +23,12 @@ export function signalFromExitCode(exitCode: number): string | null {
   return SIGNAL_NAMES[exitCode - 128] ?? null;
 }
 
+/** The exit code a process killed by the named signal ends with (128 + N), or null for a name not in the table. */
+export function exitCodeOfSignal(name: string): number | null {
+  const number = SIGNAL_NAMES.indexOf(name);
+  return number > 0 ? 128 + number : null;
+}
+
 /** What a run we killed reads as: the reason we had wins over what the kill itself looks like. */
 const KILLED_STATUS: Record<KillCause, RunStatus> = {
   cancelled: 'cancelled',

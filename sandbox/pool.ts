@@ -57,6 +57,11 @@ export class SandboxPool {
     return member;
   }
 
+  /** Members ready to take a run now. */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
   /** Resolves once the pool holds `size` members (or rejects after `timeoutMs`). For tests and the bench. */
   async whenFull(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,8 @@ export class Remover {
   /** Containers not yet removed (first attempt or retries), with what to log if it never is. */
   private readonly unremoved = new Map<string, object>();
   private abandoned = false;
+  /** Removal attempts Docker failed (each retry counts), for monitoring. */
+  private failures = 0;
 
   constructor(
     private readonly onGiveUp: (containerId: string, error: unknown, details: object) => void = () => {},
@@ -45,6 +47,11 @@ export class Remover {
     }
   }
 
+  /** Removal attempts Docker failed since this remover was made. */
+  get failedAttempts(): number {
+    return this.failures;
+  }
+
   /** Ids of the containers still waiting to be removed. */
   get pending(): string[] {
     return [...this.unremoved.keys()];
@@ -62,6 +69,7 @@ export class Remover {
       this.removed(container.id);
     } catch (error) {
       if (isGoneError(error)) return this.removed(container.id);
+      this.failures++;
       if (this.abandoned) return;
       if (failures >= RETRIES) {
         const details = this.unremoved.get(container.id) ?? {};

@@ -44,6 +44,15 @@ export interface RunnerSettings {
   preimport?: readonly string[];
 }
 
+/** Counts for monitoring: pre-started sandboxes ready now, and Docker's failures since the start. */
+export interface SandboxStats {
+  warm: number;
+  /** Sandboxes Docker failed to create and start (cold or for the pool). */
+  createFailures: number;
+  /** Removal attempts Docker failed (a retried removal counts each time). */
+  removeFailures: number;
+}
+
 /**
  * Runs one snippet in a fresh, hardened, single-use container and reports a RunResult. Never
  * throws: every failure becomes a result (Docker problems are `sandbox_error` with a reason).
@@ -56,6 +65,7 @@ export class SandboxRunner {
   private readonly lowPriorityTurns = new Turns();
   private pool: SandboxPool | null = null;
   private closed = false;
+  private launchFailures = 0;
   /** The uid each launched container holds until it is removed. */
   private readonly uids = new Map<string, number>();
   /** Each image's full Python version, asked of Docker once (results report it). */
@@ -99,6 +109,10 @@ export class SandboxRunner {
   /** The warm pool, once started (its size can be watched by tests and the benchmark). */
   get warmPool(): SandboxPool | null {
     return this.pool;
+  }
+
+  get stats(): SandboxStats {
+    return { warm: this.pool?.readyCount ?? 0, createFailures: this.launchFailures, removeFailures: this.remover.failedAttempts };
   }
 
   /** The default Python: the first offered. */
@@ -244,6 +258,7 @@ export class SandboxRunner {
     } catch (error) {
       // Nothing runs as this uid: launch() removes what it created when it can't start it.
       sandboxUids.release(uid);
+      this.launchFailures++;
       throw error;
     }
   }

@@ -11,10 +11,10 @@ import type { SandboxLog } from './log.js';
 import { Reaper } from './reaper.js';
 import type { RunInput, RunOptions } from './request.js';
 import type { RunResult } from './result.js';
-import { SandboxRunner, type RunnerSettings } from './runner.js';
+import { SandboxRunner, type RunnerSettings, type SandboxStats } from './runner.js';
 import { Startup, type Backoff, type SandboxReadiness } from './startup.js';
 
-export type { SandboxReadiness };
+export type { SandboxReadiness, SandboxStats };
 
 export interface Sandbox {
   /** Runs one snippet; never throws (failures are sandbox_error results). */
@@ -111,6 +111,11 @@ export class DockerSandbox implements Sandbox {
   /** The Python packages the images provide besides the standard library; unknown (undefined) for a custom image. */
   get packages(): readonly string[] | undefined {
     return this.settings.pythons.every(({ image }) => builtInRecipe(image)) ? builtInPackages() : undefined;
+  }
+
+  /** Pre-started sandboxes ready now, and Docker's failures so far: for the runner service's health and metrics. */
+  get stats(): SandboxStats {
+    return this.runner.stats;
   }
 
   /** Engine facts for `sandpiper doctor`: docker info and the image's status, or why Docker didn't say. */

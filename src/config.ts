@@ -91,6 +91,9 @@ const EnvSchema = z.object({
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
   SLACK_RUN_REACTION: z.string().trim().min(1).default('arrow_forward'),
   SLACK_EDIT_WINDOW_S: whole('a whole number of seconds', 0, 86_400).default(600),
+  RUNNER_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  RUNNER_PORT: whole('a port number', 0, 65_535).default(8060),
+  RUNNER_TOKEN: z.string().trim().min(16, 'expected a token of at least 16 characters (openssl rand -hex 32 makes one)').optional(),
   LOG_LEVEL: z.enum(LEVEL_NAMES, { error: `expected one of ${LEVEL_NAMES.join(', ')}` }).optional(),
 });
 
@@ -140,8 +143,17 @@ export interface SlackConfig {
   editWindowMs: number;
 }
 
+/** `sandpiper runner`: the HTTP service that runs code for other processes (snekbox's API and our own). */
+export interface RunnerServiceConfig {
+  host: string;
+  port: number;
+  /** When set, every request but GET /healthz needs `Authorization: Bearer <token>`. */
+  token: string | undefined;
+}
+
 export interface Config {
   sandbox: SandboxConfig;
+  runner: RunnerServiceConfig;
   discord: DiscordConfig | null;
   slack: SlackConfig | null;
   limiter: LimiterSettings;
@@ -268,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // A run lasts at most its timeout plus container start-up: the basis of retry hints.
       runSeconds: Math.ceil(e.SANDBOX_TIMEOUT_S) + 1,
     },
+    runner: { host: e.RUNNER_HOST, port: e.RUNNER_PORT, token: e.RUNNER_TOKEN },
     discord,
     slack,
     adapters: platforms.length ? platforms : ['console'],

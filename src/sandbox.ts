@@ -2,7 +2,7 @@ import type { SandboxConfig } from './config.js';
 import type { Logger } from './log.js';
 import { DockerSandbox, type SandboxOptions } from '../sandbox/sandbox.js';
 
-export type { DockerSandbox, EngineInfo, EngineReport, OfferedImage, Sandbox, SandboxReadiness } from '../sandbox/sandbox.js';
+export type { DockerSandbox, EngineInfo, EngineReport, OfferedImage, Sandbox, SandboxReadiness, SandboxStats } from '../sandbox/sandbox.js';
 export type { ImageStatus } from '../sandbox/image/ensure.js';
 export type { RunOptions } from '../sandbox/request.js';
 

@@ -10,6 +10,7 @@ import { doctorCommand, doctorHelp } from './doctor.js';
 import { evalCommand } from './eval.js';
 import { evalHelp } from './eval-help.js';
 import { imageCommand, imageHelp } from './image.js';
+import { runnerCommand, runnerHelp } from './runner.js';
 import { startCommand, startHelp } from './start.js';
 import { commandUsage, isParseArgsError, parseArgsProblem, UsageError, wantsHelp, type CommandHelp } from './usage.js';
 
@@ -18,6 +19,7 @@ export type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; help: CommandHelp }> = {
   start: { run: startCommand, help: startHelp },
   eval: { run: evalCommand, help: evalHelp },
+  runner: { run: runnerCommand, help: runnerHelp },
   doctor: { run: doctorCommand, help: doctorHelp },
   image: { run: imageCommand, help: imageHelp },
   bench: { run: benchCommand, help: benchHelp },

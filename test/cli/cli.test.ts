@@ -168,7 +168,7 @@ describe('sandpiper doctor', () => {
 });
 
 describe('sandpiper usage', () => {
-  const COMMANDS = ['start', 'eval', 'doctor', 'image', 'bench', 'discord'];
+  const COMMANDS = ['start', 'eval', 'runner', 'doctor', 'image', 'bench', 'discord'];
 
   it('bare: lists every command', async () => {
     const bare = await runCli([]);

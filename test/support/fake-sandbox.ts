@@ -5,7 +5,8 @@ import type { RunOptions, Sandbox, SandboxReadiness } from '../../src/sandbox.js
 
 /**
  * A stand-in for the Docker sandbox in platform tests: it "runs" code by answering with a canned
- * RunResult. By default `print("x")` / `print('x')` lines print x, and anything else runs fine
+ * RunResult. By default `print("x")` / `print('x')` lines print x (in the code, or after `-c` in
+ * the interpreter's arguments), and anything else runs fine
  * silently; pass a handler to answer otherwise (it may be async, to hold a run open). Like the real
  * sandbox, a run whose `signal` aborts ends at once as 'cancelled'. Every input is kept in `calls`
  * and its options in `options`, in order.
@@ -60,7 +61,8 @@ function untilAborted(answer: Promise<Partial<RunResult>>, signal?: AbortSignal)
 }
 
 /** The literal strings in `print("…")` calls, one per line: enough Python for most tests. */
-export function printedStrings({ code }: RunInput): Partial<RunResult> {
-  const printed = [...code.matchAll(/print\((["'])(.*?)\1\)/g)].map((match) => `${match[2]}\n`);
+export function printedStrings({ code, argv }: RunInput): Partial<RunResult> {
+  const source = argv?.[0] === '-c' ? (argv[1] ?? '') : code;
+  const printed = [...source.matchAll(/print\((["'])(.*?)\1\)/g)].map((match) => `${match[2]}\n`);
   return { output: printed.join('') };
 }

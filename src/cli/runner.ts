@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { startRunnerService } from '../service/start.js';
+import type { CommandHelp } from './usage.js';
+
+export const runnerHelp: CommandHelp = {
+  synopsis: 'runner',
+  summary: 'serve runs over HTTP: snekbox-compatible POST /eval, and POST /v1/runs',
+  details: `Listens on RUNNER_HOST:RUNNER_PORT (default 127.0.0.1:8060) and runs code for other processes:
+
+  POST /eval      snekbox's API: {"input": "print(1)"} or {"args": [...], "files": [...]}
+  POST /v1/runs   {"code", "stdin", "files", "python", "timeit"} → the RunResult of eval --json
+  GET  /healthz   200 when a sandbox can start, 503 with the reason otherwise (no token needed)
+  GET  /metrics   Prometheus metrics
+
+With RUNNER_TOKEN set, every request but /healthz needs "Authorization: Bearer <token>"; a host
+other than a loopback address needs one. At most LIMIT_CONCURRENCY runs at once and LIMIT_QUEUE
+waiting: past that, 429 with Retry-After. SIGINT or SIGTERM drains (running ones finish, new
+requests get 503) and stops; a second one exits at once.`,
+};
+
+/** How long a stopped service may take to exit by itself before it is made to. */
+const EXIT_GRACE_MS = 2_000;
+
+/** `sandpiper runner`: the HTTP service, until SIGINT/SIGTERM. */
+export async function runnerCommand(args: string[]): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  const config = loadConfig();
+  const service = await startRunnerService(config, createLogger(config.logLevel ?? 'info'));
+  const stopped = new Promise<void>((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        process.stderr.write(`sandpiper: ${signal} again: exiting without waiting\n`);
+        process.exit(130);
+      }
+      signalled = true;
+      void service.close().then(resolve);
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  });
+  await stopped;
+  setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
+  return 0;
+}
