@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { startRunnerService } from '../service/start.js';
+import { exitSoon, stopOnSignals } from './signals.js';
 import type { CommandHelp } from './usage.js';
 
 export const runnerHelp: CommandHelp = {
@@ -20,27 +21,11 @@ waiting: past that, 429 with Retry-After. SIGINT or SIGTERM drains (running ones
 requests get 503) and stops; a second one exits at once.`,
 };
 
-/** How long a stopped service may take to exit by itself before it is made to. */
-const EXIT_GRACE_MS = 2_000;
-
 /** `sandpiper runner`: the HTTP service, until SIGINT/SIGTERM. */
 export async function runnerCommand(args: string[]): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
   const config = loadConfig();
   const service = await startRunnerService(config, createLogger(config.logLevel ?? 'info'));
-  const stopped = new Promise<void>((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        process.stderr.write(`sandpiper: ${signal} again: exiting without waiting\n`);
-        process.exit(130);
-      }
-      signalled = true;
-      void service.close().then(resolve);
-    };
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  });
-  await stopped;
-  setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
-  return 0;
+  await new Promise<void>((resolve) => stopOnSignals(() => void service.close().then(resolve)));
+  return exitSoon(0);
 }

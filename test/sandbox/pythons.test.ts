@@ -54,7 +54,8 @@ describe.each(RUNTIMES)('the Python versions on %s', (runtime) => {
   it('a timeit and a plot work in every version', async () => {
     for (const version of DEFAULT_PYTHONS) {
       const timed = await runner.run({ code: 'sum(range(100))', timeit: { setup: '' }, python: version });
-      expect(timed.output).toMatch(/^\d+ loops?, best of 5: [\d.]+ \w+ per loop\n$/);
+      // On stderr, timeit may warn that a busy host's timings are unreliable.
+      expect(timed.stdout).toMatch(/^\d+ loops?, best of 5: [\d.]+ \w+ per loop\n$/);
       const plot = await runner.run({ code: 'import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()', python: version });
       expect(plot.status).toBe('ok');
       expect(plot.files.map(({ name }) => name)).toEqual(['figure-1.png']);
