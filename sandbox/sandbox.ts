@@ -3,9 +3,7 @@ import { QUICK_CALL_MS, withDeadline } from './deadline.js';
 import { connectDocker } from './docker-client.js';
 import { explainDockerError } from './docker-errors.js';
 import { ensureImage, ImageBuildError, inspectImage, type ImageStatus } from './image/ensure.js';
-import { builtInPackages } from './image/packages.js';
 import type { PythonImage } from './image/pythons.js';
-import { builtInRecipe } from './image/recipe.js';
 import { currentInstance, type Instance } from './labels.js';
 import type { SandboxLog } from './log.js';
 import { Reaper } from './reaper.js';
@@ -106,11 +104,6 @@ export class DockerSandbox implements Sandbox {
 
   run(input: RunInput, options?: RunOptions): Promise<RunResult> {
     return this.runner.run(input, options);
-  }
-
-  /** The Python packages the images provide besides the standard library; unknown (undefined) for a custom image. */
-  get packages(): readonly string[] | undefined {
-    return this.settings.pythons.every(({ image }) => builtInRecipe(image)) ? builtInPackages() : undefined;
   }
 
   /** Pre-started sandboxes ready now, and Docker's failures so far: for the runner service's health and metrics. */

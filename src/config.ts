@@ -63,6 +63,11 @@ const EnvSchema = z.object({
   SANDBOX_FILE_KB: whole('a whole number of KiB', 1, 1_048_576).default(DEFAULT_LIMITS.files.fileKb),
   SANDBOX_FILES_TOTAL_KB: whole('a whole number of KiB', 1, 1_048_576).default(DEFAULT_LIMITS.files.totalKb),
   SANDBOX_FILES_COLLECT_S: decimal('a number of seconds', 0.1, 60).default(DEFAULT_LIMITS.files.collectS),
+  SANDBOX_RUNNERS: z
+    .string()
+    .transform((text) => text.split(',').map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(httpUrl))
+    .default([]),
   SANDBOX_POOL_SIZE: whole('a whole number of sandboxes', 0, 256).default(4),
   SANDBOX_POOL_PREIMPORT: z
     .string()
@@ -111,6 +116,8 @@ export interface SandboxConfig {
   poolSize: number;
   /** Modules pre-started sandboxes import while they wait (none by default). */
   preimport: string[];
+  /** Runner services (`sandpiper runner`) to run on instead of a local Docker engine; none by default. */
+  runners: string[];
 }
 
 export interface DiscordConfig {
@@ -271,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCodeBytes: e.SANDBOX_MAX_CODE_KB * 1024,
       poolSize: e.SANDBOX_POOL_SIZE,
       preimport: e.SANDBOX_POOL_PREIMPORT,
+      runners: e.SANDBOX_RUNNERS,
     },
     limiter: {
       userRunsPerMinute: e.LIMIT_USER_RUNS_PER_MINUTE,

@@ -4,7 +4,8 @@ import { Evaluator } from './evaluator.js';
 import { RunLimiter } from './limiter.js';
 import { createLogger, TerminalLogs, type Logger } from './log.js';
 import type { PlatformName } from './platforms.js';
-import { openSandbox } from './sandbox.js';
+import { openBotSandbox } from './sandbox.js';
+import { builtInPackagesOf } from '../sandbox/image/packages.js';
 import { withDeadline } from '../sandbox/deadline.js';
 
 /** How long an adapter may take to connect before start-up gives up on it. */
@@ -73,13 +74,13 @@ export async function startBot(
   log: Logger = createLogger(logLevelFor(config), terminalLogs),
 ): Promise<RunningBot> {
   const runMs = config.sandbox.limits.timeoutS * 1000;
-  const sandbox = openSandbox(config.sandbox, log);
+  const sandbox = openBotSandbox(config, log);
   const evaluator = new Evaluator({
     sandbox,
     limiter: new RunLimiter(config.limiter),
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
-    packages: sandbox.packages,
+    packages: builtInPackagesOf(config.sandbox.pythons),
     pythons: config.sandbox.pythons,
     log,
   });

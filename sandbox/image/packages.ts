@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { imageAsset } from './recipe.js';
+import type { PythonImage } from './pythons.js';
+import { builtInRecipe, imageAsset } from './recipe.js';
 
 /** One line of packages.txt: a package the built-in image has besides the standard library. */
 export interface CuratedPackage {
@@ -32,6 +33,11 @@ export function parsePackages(packagesTxt: string): CuratedPackage[] {
 /** The packages of the image built from this checkout's recipe (not of a custom SANDBOX_IMAGE). */
 export function curatedPackages(): CuratedPackage[] {
   return parsePackages(readFileSync(imageAsset('packages.txt'), 'utf8'));
+}
+
+/** The packages offered besides the standard library, when every Python offered is a built-in image; unknown (undefined) for a custom one. */
+export function builtInPackagesOf(pythons: readonly PythonImage[]): string[] | undefined {
+  return pythons.every(({ image }) => builtInRecipe(image)) ? builtInPackages() : undefined;
 }
 
 /** Their PyPI names, in order: what the built-in image has installed besides the standard library. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, type SandboxConfig } from '../config.js';
+import { loadConfig, type Config, type SandboxConfig } from '../config.js';
+import { RemoteSandbox } from '../service/remote-sandbox.js';
 import { createLogger } from '../log.js';
 import { openSandbox, type EngineInfo, type EngineReport, type OfferedImage, type Sandbox } from '../sandbox.js';
 import { missingImage } from '../../sandbox/docker-errors.js';
@@ -16,7 +17,8 @@ export const doctorHelp: CommandHelp = {
   summary: 'check what a run needs, and say how to fix each problem',
   details: `Checks what a run needs, in order: Docker answers (DOCKER_HOST), the runtime is registered
 (SANDBOX_RUNTIME), the kernel enforces the limits, and for each Python offered (SANDBOX_PYTHONS,
-SANDBOX_IMAGE): its image is present and current, and a trivial run in it works, isolated. Exit code 0 when all is good, 1 otherwise.`,
+SANDBOX_IMAGE): its image is present and current, and a trivial run in it works, isolated. With
+SANDBOX_RUNNERS, it checks each runner service instead: ready, and a trivial run on it works. Exit code 0 when all is good, 1 otherwise.`,
 };
 
 interface Check {
@@ -128,6 +130,19 @@ async function checkRun(sandbox: Sandbox, python: PythonImage): Promise<Check> {
   return { ok: true, what: `a trivial run works${where}: a uid of its own (${uid}), loopback only, seccomp on, ${result.durationMs} ms` };
 }
 
+/** One runner service (SANDBOX_RUNNERS): ready by its /healthz, and a trivial run on it alone works. */
+async function checkRunner(url: string, config: Config): Promise<Check> {
+  const remote = new RemoteSandbox({ runners: [url], token: config.runner.token, runMs: config.sandbox.limits.timeoutS * 1000 });
+  const ready = await remote.ready;
+  if (!ready.ok) return { ok: false, what: `the runner ${url} is not ready`, fix: ready.reason };
+  const result = await remote.run({ code: 'print("ok")' });
+  if (result.status !== 'ok' || result.output !== 'ok\n') {
+    return { ok: false, what: `a trivial run on the runner ${url} fails`, fix: result.reason ?? `it ended as ${result.status}` };
+  }
+  const where = result.python ? ` in Python ${result.python}` : '';
+  return { ok: true, what: `the runner ${url} is ready: a trivial run works${where}, ${result.durationMs} ms` };
+}
+
 function print(check: Check): void {
   const mark = !check.ok ? '✖' : check.warn ? '!' : '✔';
   process.stdout.write(`${mark} ${check.what}\n`);
@@ -155,6 +170,11 @@ export async function doctorCommand(args: string[]): Promise<number> {
     checks.push(check);
     print(check);
   };
+  // Without a local engine, the runners are what a run needs: each must answer, and a run must work.
+  if (config.sandbox.runners.length) {
+    for (const url of config.sandbox.runners) report(await checkRunner(url, config));
+    return summary(checks);
+  }
   // dockerode can't even be set up with an address it can't parse: say so, and go no further.
   const badHost = malformedDockerHost(process.env.DOCKER_HOST);
   if (badHost) {
