@@ -183,10 +183,14 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-/** `SANDBOX_TIMEOUT_S="abc": expected …`: the value is echoed, so a stray space or quote shows. */
+/**
+ * `SANDBOX_TIMEOUT_S="abc": expected …`: the value is echoed, so a stray space or quote shows; a
+ * secret's never is (error output ends up in logs).
+ */
 function describeIssue(issue: z.core.$ZodIssue, values: Record<string, string>): string {
   const name = String(issue.path[0]);
-  return `${name}=${JSON.stringify(values[name])}: ${issue.message}`;
+  const shown = /TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(values[name]);
+  return `${name}=${shown}: ${issue.message}`;
 }
 
 const BUILT_IN = listVersions(PYTHON_RECIPES.map((python) => python.version));

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       maxCodeBytes: 64 * 1024,
       poolSize: 4,
       preimport: [],
+      runners: [],
     });
     expect(config.logLevel).toBeUndefined();
     expect(config.warnings).toEqual([]);
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
       SANDBOX_FILES_COLLECT_S: '0.5',
       SANDBOX_POOL_SIZE: '0',
       SANDBOX_POOL_PREIMPORT: 'numpy, matplotlib.pyplot',
+      SANDBOX_RUNNERS: 'http://runner-a:8060, https://runner-b.example/',
       LOG_LEVEL: 'debug',
     });
     expect(config.sandbox).toEqual({
@@ -68,6 +70,7 @@ describe('loadConfig', () => {
       maxCodeBytes: 128 * 1024,
       poolSize: 0,
       preimport: ['numpy', 'matplotlib.pyplot'],
+      runners: ['http://runner-a:8060', 'https://runner-b.example/'],
     });
     expect(config.logLevel).toBe('debug');
   });
@@ -134,6 +137,10 @@ describe('bad values', () => {
       'SLACK_API_URL="ftp://example.com": expected an http:// or https:// URL',
     );
     expect(configError({ LOG_LEVEL: 'verbose' })).toContain('LOG_LEVEL="verbose": expected one of fatal, error, warn');
+    expect(configError({ SANDBOX_RUNNERS: 'runner-a:8060' })).toContain('SANDBOX_RUNNERS="runner-a:8060": expected an http:// or https:// URL');
+    // A secret is never echoed: the error may end up in a log.
+    expect(configError({ RUNNER_TOKEN: 'short-secret' })).toContain('RUNNER_TOKEN=(hidden): expected a token of at least 16 characters');
+    expect(configError({ RUNNER_TOKEN: 'short-secret' })).not.toContain('short-secret');
     expect(configError({ SANDBOX_POOL_PREIMPORT: 'numpy; import os' })).toContain(
       'SANDBOX_POOL_PREIMPORT="numpy; import os": expected module names separated by commas',
     );
