@@ -101,12 +101,14 @@ describe.each(RUNTIME_MODES)('cross-run isolation on %s (%s)', (runtime, mode) =
       `,
     });
     // runc: the pids limit refuses the next fork (BlockingIOError). gVisor: forks cost memory
-    // rather than host pids, and with 32 MiB of tmpfs held the memory limit comes first.
+    // rather than host pids, and with 32 MiB of tmpfs held the memory limit usually comes first;
+    // on a loaded host (gVisor forks are slow) the wall clock can come first. What matters here is
+    // the next run.
     if (runtime === 'runc') {
       expect(attack).toMatchObject({ status: 'error', exitCode: 1 });
       expect(attack.stderr).toMatch(/BlockingIOError: \[Errno 11\] Resource temporarily unavailable\n$/);
     } else {
-      expect(attack.status).toBe('memory');
+      expect(['memory', 'timeout']).toContain(attack.status);
     }
     expect(attack.stdout).toBe('free blocks: 0 0\n');
     await runner.warmPool?.whenFull();
