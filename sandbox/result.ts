@@ -74,3 +74,13 @@ export function runResultJson(result: RunResult): object {
     files: result.files.map(({ name, bytes }) => ({ name, size: bytes.length, content: Buffer.from(bytes).toString('base64') })),
   };
 }
+
+/** The RunResult in runResultJson's JSON (a runner service's answer), or null when it isn't one. */
+export function runResultFromJson(body: unknown): RunResult | null {
+  const json = body as (Omit<RunResult, 'files'> & { files?: Array<{ name?: unknown; content?: unknown }> }) | null;
+  if (!json || typeof json.status !== 'string' || typeof json.output !== 'string' || !Array.isArray(json.files)) return null;
+  const files = json.files.flatMap((file) =>
+    typeof file.name === 'string' && typeof file.content === 'string' ? [{ name: file.name, bytes: new Uint8Array(Buffer.from(file.content, 'base64')) }] : [],
+  );
+  return { ...json, files };
+}

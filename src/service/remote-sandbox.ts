@@ -1,6 +1,7 @@
 import type { RunInput, RunOptions } from '../../sandbox/request.js';
-import { cancelledBeforeRun, sandboxError, type RunResult } from '../../sandbox/result.js';
+import { cancelledBeforeRun, runResultFromJson, sandboxError, type RunResult } from '../../sandbox/result.js';
 import type { Sandbox, SandboxReadiness } from '../../sandbox/sandbox.js';
+import { encodeBase64 } from './base64.js';
 
 /**
  * The Sandbox of a bot without a Docker engine (SANDBOX_RUNNERS): each run goes to one of the
@@ -79,7 +80,7 @@ export class RemoteSandbox implements Sandbox {
       });
       const body = await response.json().catch(() => null);
       if (response.ok) {
-        const result = parseResult(body);
+        const result = runResultFromJson(body);
         return { result: result ?? this.failed(runner, 'its answer was not a run result') };
       }
       const said = describeProblem(body) ?? `HTTP ${response.status}`;
@@ -143,20 +144,10 @@ function requestBody({ code, stdin, files, python, timeit }: RunInput): object {
   return {
     code,
     ...(stdin ? { stdin } : {}),
-    ...(files?.length ? { files: files.map(({ name, bytes }) => ({ name, content: Buffer.from(bytes).toString('base64') })) } : {}),
+    ...(files?.length ? { files: files.map(({ name, bytes }) => ({ name, content: encodeBase64(bytes) })) } : {}),
     ...(python ? { python } : {}),
     ...(timeit ? { timeit } : {}),
   };
-}
-
-/** A RunResult from the runner's JSON (`eval --json`'s shape), or null when it isn't one. */
-function parseResult(body: unknown): RunResult | null {
-  const json = body as (Omit<RunResult, 'files'> & { files?: Array<{ name?: unknown; content?: unknown }> }) | null;
-  if (!json || typeof json.status !== 'string' || typeof json.output !== 'string' || !Array.isArray(json.files)) return null;
-  const files = json.files.flatMap((file) =>
-    typeof file.name === 'string' && typeof file.content === 'string' ? [{ name: file.name, bytes: new Uint8Array(Buffer.from(file.content, 'base64')) }] : [],
-  );
-  return { ...json, files };
 }
 
 /** A runner's `{title, description}` as one line. */
