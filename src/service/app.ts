@@ -2,11 +2,11 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { withDeadline } from '../../sandbox/deadline.js';
 import { formatKiB } from '../../sandbox/files.js';
 import type { RunInput } from '../../sandbox/request.js';
-import { runResultJson, type RunResult } from '../../sandbox/result.js';
+import { cancelledBeforeRun, runResultJson, type RunResult } from '../../sandbox/result.js';
 import type { Config, SandboxConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { hasBearerToken } from './auth.js';
-import { HealthCheck, type ServiceSandbox } from './health.js';
+import { HealthCheck, PROBE_START_MS, type ServiceSandbox } from './health.js';
 import { RunnerMetrics } from './metrics.js';
 import { nativeRunInput } from './native.js';
 import { HttpProblem, statusProblem, type Checked, type InputRules, type Problem } from './problem.js';
@@ -34,8 +34,6 @@ const HEALTH_PATH = '/healthz';
 /** What a drain allows beyond the run timeout, and what cancelled runs and the server's close may take. */
 const DRAIN_SLACK_MS = 5_000;
 const CLOSE_MS = 10_000;
-/** What a health probe may take beyond the run timeout: a cold sandbox's start-up. */
-const PROBE_START_MS = 10_000;
 
 /**
  * The largest body worth reading: the input files at their total limit in base64 (4 bytes per 3),
@@ -82,28 +80,39 @@ export function buildRunnerApp({ sandbox, config, log }: RunnerAppOptions): Runn
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, statusProblem(404, `nothing at ${request.method} ${request.url}`)));
 
-  /** Runs `input` when its turn comes: 429 at once when the queue is full, 503 if a stop cut it. */
-  async function run(input: RunInput): Promise<RunResult> {
+  /**
+   * Runs `input` when its turn comes: 429 at once when the queue is full, 503 if a stop cut it.
+   * A client that hangs up gives up its run: a waiting one never starts, a running one is killed.
+   */
+  async function run(input: RunInput, reply: FastifyReply): Promise<RunResult> {
+    const hungUp = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) hungUp.abort();
+    });
+    const signal = AbortSignal.any([cutRuns.signal, hungUp.signal]);
     const turn = queue.admit(async () => {
       const started = performance.now();
-      const result = await sandbox.run(input, { signal: cutRuns.signal });
+      const result = await sandbox.run(input, { signal });
       metrics.recordRun(result, (performance.now() - started) / 1000);
       return result;
-    });
+    }, hungUp.signal);
     if (!turn) {
       const description = `every sandbox is busy (${limiter.concurrency} at once) and the queue is full (${limiter.queue} waiting): try again in ${limiter.runSeconds} s`;
       throw new HttpProblem(statusProblem(429, description, { 'retry-after': String(limiter.runSeconds) }));
     }
-    const result = await turn;
+    const result = await turn.catch((error: unknown) => {
+      if (hungUp.signal.aborted) return cancelledBeforeRun(); // given up while waiting: nobody is left to answer
+      throw error;
+    });
     if (result.status === 'cancelled') throw new HttpProblem(stopping());
     return result;
   }
 
-  app.post('/eval', async (request) => {
+  app.post('/eval', async (request, reply) => {
     const valid = accepted(validateEvalRequest(request.body));
-    return evalResponse(await run(accepted(evalRunInput(valid, rules))));
+    return evalResponse(await run(accepted(evalRunInput(valid, rules)), reply));
   });
-  app.post('/v1/runs', async (request) => runResultJson(await run(accepted(nativeRunInput(request.body, rules)))));
+  app.post('/v1/runs', async (request, reply) => runResultJson(await run(accepted(nativeRunInput(request.body, rules)), reply)));
   app.get(HEALTH_PATH, async (_request, reply) => {
     const state = draining ? { ok: false as const, reason: 'the runner is stopping' } : await health.check();
     if (!state.ok) return reply.code(503).send({ status: 'unavailable', reason: state.reason });

@@ -21,23 +21,35 @@ export class RunQueue {
     return this.running;
   }
 
-  /** `job`'s result once it has had its turn, or null at once when every slot and queue place is taken. */
-  admit<T>(job: () => Promise<T>): Promise<T> | null {
+  /**
+   * `job`'s result once it has had its turn, or null at once when every slot and queue place is
+   * taken. A `signal` that aborts while the job waits takes it out of the queue (its place goes to
+   * the next) and rejects with the signal's reason; once running, the job itself answers it.
+   */
+  admit<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T> | null {
     const { concurrency, queue } = this.settings;
     if (this.running >= concurrency && this.waiting.length >= queue) return null;
     return new Promise<T>((resolve, reject) => {
       const start = () => {
+        signal?.removeEventListener('abort', giveUp);
         this.running++;
         job()
           .then(resolve, reject)
           .finally(() => {
             this.running--;
             this.waiting.shift()?.();
-            if (!this.running && !this.waiting.length) this.idleWaiters.splice(0).forEach((done) => done());
+            this.noticeIdle();
           });
       };
-      if (this.running < concurrency) start();
-      else this.waiting.push(start);
+      const giveUp = () => {
+        this.waiting.splice(this.waiting.indexOf(start), 1);
+        reject(signal?.reason);
+        this.noticeIdle();
+      };
+      if (this.running < concurrency) return start();
+      if (signal?.aborted) return reject(signal.reason);
+      this.waiting.push(start);
+      signal?.addEventListener('abort', giveUp, { once: true });
     });
   }
 
@@ -45,5 +57,9 @@ export class RunQueue {
   idle(): Promise<void> {
     if (!this.running && !this.waiting.length) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private noticeIdle(): void {
+    if (!this.running && !this.waiting.length) this.idleWaiters.splice(0).forEach((done) => done());
   }
 }

@@ -104,6 +104,30 @@ describe('overload and limits', () => {
   });
 });
 
+describe('a client that hangs up', () => {
+  it('gives up its run: a waiting one leaves the queue at once, a running one is killed', async () => {
+    const sandbox = new FakeSandbox((input) => (input.code === 'hold' ? new Promise(() => {}) : printedStrings(input)));
+    const url = await serve(sandbox, { LIMIT_CONCURRENCY: '1', LIMIT_QUEUE: '1' });
+    const post = (code: string, signal: AbortSignal) =>
+      fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }), signal });
+    const [running, waiting] = [new AbortController(), new AbortController()];
+    const first = post('hold', running.signal);
+    await until('the first run started', () => sandbox.calls.length === 1);
+    const second = post("print('never')", waiting.signal);
+    const waitingRuns = async () => Number(/\nsandpiper_queue_length (\d+)\n/.exec((await call(`${url}/metrics`)).body)?.[1]);
+    await expect.poll(waitingRuns).toBe(1);
+    waiting.abort();
+    await expect(second).rejects.toThrow();
+    await expect.poll(waitingRuns).toBe(0); // its place is free at once
+    running.abort();
+    await expect(first).rejects.toThrow();
+    await until('the running one cancelled', () => sandbox.options[0]?.signal?.aborted === true);
+    // The slot is free again, and the queued run's turn ran nothing.
+    expect((await postJson(`${url}/v1/runs`, { code: "print('next')" })).body.output).toBe('next\n');
+    expect(sandbox.calls.map((input) => input.code)).toEqual(['hold', "print('next')"]);
+  });
+});
+
 describe('draining (a stop)', () => {
   it('answers new requests 503 while an admitted run still finishes, then closes', async () => {
     const { sandbox, releaseAll, held } = heldSandbox();
