@@ -3,14 +3,6 @@ import { cancelledBeforeRun, runResultFromJson, sandboxError, type RunResult } f
 import type { Sandbox, SandboxReadiness } from '../../sandbox/sandbox.js';
 import { encodeBase64 } from './base64.js';
 
-/**
- * The Sandbox of a bot without a Docker engine (SANDBOX_RUNNERS): each run goes to one of the
- * runner services (`sandpiper runner`) over HTTP, `POST /v1/runs`. A run goes to the healthy runner
- * with the fewest runs outstanding. A runner that fails is left alone for a while. A run moves on
- * to another runner only when its code certainly never started (the connection was refused, or the
- * runner said it was busy or stopping): user code never runs twice. Like every Sandbox, run()
- * never throws.
- */
 export interface RemoteSettings {
   /** The runners' base URLs, e.g. http://10.0.0.5:8060. */
   runners: readonly string[];
@@ -18,12 +10,23 @@ export interface RemoteSettings {
   token: string | undefined;
   /** The run timeout: a request may take that, plus the runner's queue and start-up (REQUEST_SLACK_MS). */
   runMs: number;
+  /** How often a runner that failed is asked (`GET /healthz`) whether it is back; 2 s by default. */
+  recheckMs?: number;
+}
+
+/** A runner as the bot sees it, for its own /healthz and /metrics. */
+export interface RunnerState {
+  url: string;
+  /** False from a failure until its /healthz answers 200 again. */
+  up: boolean;
+  outstanding: number;
+  /** Why it is down. */
+  reason?: string;
 }
 
 /** What a request may take beyond the run itself: the runner's queue, a cold start, collecting files. */
 const REQUEST_SLACK_MS = 30_000;
-/** How long a runner that failed is left out, unless every runner is. */
-const DOWN_FOR_MS = 30_000;
+const RECHECK_MS = 2_000;
 const HEALTH_CHECK_MS = 5_000;
 /** Connection errors that mean the request never reached the runner, so nothing ran. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -31,20 +34,36 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
 interface Runner {
   url: string;
   outstanding: number;
-  /** Left out until then (it failed), unless every runner is. */
-  downUntil: number;
+  /** Why it is left out (it failed), unless every runner is; null while it is up. */
+  down: string | null;
+  /** While it is down: the next look at its /healthz. */
+  recheck?: NodeJS.Timeout;
 }
 
 /** How one attempt at one runner ended: a result, or a refusal before anything ran (try another). */
 type Attempt = { result: RunResult } | { notStarted: string };
 
+/**
+ * The Sandbox of a bot without a Docker engine (SANDBOX_RUNNERS): each run goes to one of the
+ * runner services (`sandpiper runner`) over HTTP, `POST /v1/runs`. A run goes to the healthy runner
+ * with the fewest runs outstanding. A runner that fails is left out until its /healthz says it is
+ * back. A run moves on to another runner only when its code certainly never started (the
+ * connection was refused, or the runner said it was busy or stopping): user code never runs twice.
+ * Like every Sandbox, run() never throws.
+ */
 export class RemoteSandbox implements Sandbox {
   readonly ready: Promise<SandboxReadiness>;
   private readonly runners: Runner[];
+  private closed = false;
 
   constructor(private readonly settings: RemoteSettings) {
-    this.runners = settings.runners.map((url) => ({ url: url.replace(/\/+$/, ''), outstanding: 0, downUntil: 0 }));
+    this.runners = settings.runners.map((url) => ({ url: url.replace(/\/+$/, ''), outstanding: 0, down: null }));
     this.ready = this.checkHealth();
+  }
+
+  /** Each runner: up or down (and why), and its runs outstanding. */
+  states(): RunnerState[] {
+    return this.runners.map(({ url, outstanding, down }) => ({ url, up: down === null, outstanding, ...(down === null ? {} : { reason: down }) }));
   }
 
   async run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
@@ -58,13 +77,15 @@ export class RemoteSandbox implements Sandbox {
     return sandboxError(`no runner could take the run (${problems.join('; ')}): check SANDBOX_RUNNERS and that the runners are up`);
   }
 
-  /** Nothing to release: the runners own their sandboxes. Runs still going end with their requests. */
-  async close(): Promise<void> {}
+  /** Stops looking at failed runners; the runners own their sandboxes. Runs still going end with their requests. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const runner of this.runners) clearTimeout(runner.recheck);
+  }
 
   /** Healthy runners first, fewest outstanding first; those left out last, in case all of them are. */
   private byPreference(): Runner[] {
-    const now = Date.now();
-    const rank = (runner: Runner) => (runner.downUntil > now ? 1 : 0);
+    const rank = (runner: Runner) => (runner.down === null ? 0 : 1);
     return [...this.runners].sort((a, b) => rank(a) - rank(b) || a.outstanding - b.outstanding);
   }
 
@@ -86,7 +107,7 @@ export class RemoteSandbox implements Sandbox {
       const said = describeProblem(body) ?? `HTTP ${response.status}`;
       // Busy or stopping: the run was refused before it started, so another runner may take it.
       if (response.status === 429 || response.status === 503) {
-        if (response.status === 503) this.markDown(runner);
+        if (response.status === 503) this.markDown(runner, said);
         return { notStarted: said };
       }
       if (response.status === 401) return { result: sandboxError(`the runner ${runner.url} refused the token: set RUNNER_TOKEN to the runners' token`) };
@@ -96,8 +117,9 @@ export class RemoteSandbox implements Sandbox {
       if (signal?.aborted) return { result: cancelledBeforeRun() };
       const code = errorCode(error);
       if (code && NEVER_CONNECTED.has(code)) {
-        this.markDown(runner);
-        return { notStarted: `unreachable (${code})` };
+        const why = `unreachable (${code})`;
+        this.markDown(runner, why);
+        return { notStarted: why };
       }
       const why = deadline.aborted ? `no answer within ${(this.settings.runMs + REQUEST_SLACK_MS) / 1000} s` : (code ?? (error as Error).message);
       return { result: this.failed(runner, why) };
@@ -108,12 +130,25 @@ export class RemoteSandbox implements Sandbox {
 
   /** The request reached the runner, so the code may have run: not retried elsewhere. */
   private failed(runner: Runner, why: string): RunResult {
-    this.markDown(runner);
+    this.markDown(runner, `it failed during a run (${why})`);
     return sandboxError(`the runner ${runner.url} failed during the run, so its output was lost (${why})`);
   }
 
-  private markDown(runner: Runner): void {
-    runner.downUntil = Date.now() + DOWN_FOR_MS;
+  /** Leaves `runner` out, and looks at its /healthz every few seconds until it answers 200. */
+  private markDown(runner: Runner, why: string): void {
+    const wasUp = runner.down === null;
+    runner.down = why;
+    if (!wasUp || this.closed) return;
+    const recheck = () => {
+      runner.recheck = setTimeout(() => {
+        void this.healthOf(runner).then((problem) => {
+          if (this.closed) return;
+          runner.down = problem;
+          if (problem !== null) recheck();
+        });
+      }, this.settings.recheckMs ?? RECHECK_MS).unref();
+    };
+    recheck();
   }
 
   private authorization(): Record<string, string> {
@@ -124,18 +159,26 @@ export class RemoteSandbox implements Sandbox {
   private async checkHealth(): Promise<SandboxReadiness> {
     const answers = await Promise.all(
       this.runners.map(async (runner) => {
-        try {
-          const response = await fetch(`${runner.url}/healthz`, { signal: AbortSignal.timeout(HEALTH_CHECK_MS) });
-          if (response.ok) return null;
-          const body = (await response.json().catch(() => null)) as { reason?: string } | null;
-          return `${runner.url}: ${body?.reason ?? `HTTP ${response.status}`}`;
-        } catch (error) {
-          return `${runner.url}: unreachable (${errorCode(error) ?? (error as Error).message})`;
-        }
+        const problem = await this.healthOf(runner);
+        if (problem === null) return null;
+        this.markDown(runner, problem);
+        return `${runner.url}: ${problem}`;
       }),
     );
     const problems = answers.filter((answer): answer is string => answer !== null);
     return problems.length < this.runners.length ? { ok: true } : { ok: false, reason: `no runner is ready: ${problems.join('; ')}` };
+  }
+
+  /** Null when the runner's /healthz answers 200; otherwise why not. */
+  private async healthOf(runner: Runner): Promise<string | null> {
+    try {
+      const response = await fetch(`${runner.url}/healthz`, { signal: AbortSignal.timeout(HEALTH_CHECK_MS) });
+      if (response.ok) return null;
+      const body = (await response.json().catch(() => null)) as { reason?: string } | null;
+      return body?.reason ?? `HTTP ${response.status}`;
+    } catch (error) {
+      return `unreachable (${errorCode(error) ?? (error as Error).message})`;
+    }
   }
 }
 

@@ -106,8 +106,10 @@ describe('RemoteSandbox', { timeout: 20_000 }, () => {
     expect(result.reason).toMatch(new RegExp(`^the runner ${dropping.url} failed during the run, so its output was lost`));
     expect(dropping.requests()).toBe(1);
     expect(userRuns(other.sandbox)).toEqual([]);
-    // It is left out for a while: the next run goes to the other runner.
+    // It is left out until its /healthz answers again: the next run goes to the other runner.
+    expect(sandboxes.states()[0]).toMatchObject({ up: false, reason: expect.stringMatching(/^it failed during a run/) });
     expect((await sandboxes.run({ code: 'print("next")' })).output).toBe('next\n');
+    expect(dropping.requests()).toBe(1);
   });
 
   it('says why when no runner can take a run, and is not ready then', async () => {
@@ -117,6 +119,10 @@ describe('RemoteSandbox', { timeout: 20_000 }, () => {
       ok: false,
       reason: `no runner is ready: ${first}: unreachable (ECONNREFUSED); ${second}: unreachable (ECONNREFUSED)`,
     });
+    expect(sandboxes.states()).toEqual([
+      { url: first, up: false, outstanding: 0, reason: 'unreachable (ECONNREFUSED)' },
+      { url: second, up: false, outstanding: 0, reason: 'unreachable (ECONNREFUSED)' },
+    ]);
     const result = await sandboxes.run({ code: 'print(1)' });
     expect(result).toMatchObject({ status: 'sandbox_error' });
     expect(result.reason).toBe(
