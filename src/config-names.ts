@@ -8,7 +8,7 @@
  * setting is as likely another program's (a Slack webhook's URL): those only get a warning.
  */
 
-const OWN_PREFIXES = ['SANDBOX_', 'DISCORD_', 'SLACK_', 'LIMIT_'];
+const OWN_PREFIXES = ['SANDBOX_', 'DISCORD_', 'SLACK_', 'LIMIT_', 'MONITORING_'];
 const SHARED_PREFIXES = ['LOG_'];
 /**
  * Edits (insert, delete, substitute, swap two neighbours) a name may be off by and still match:

@@ -99,6 +99,9 @@ const EnvSchema = z.object({
   RUNNER_HOST: z.string().trim().min(1).default('127.0.0.1'),
   RUNNER_PORT: whole('a port number', 0, 65_535).default(8060),
   RUNNER_TOKEN: z.string().trim().min(16, 'expected a token of at least 16 characters (openssl rand -hex 32 makes one)').optional(),
+  MONITORING_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  // Unset: no monitoring server. 0 picks a free port (tests).
+  MONITORING_PORT: whole('a port number', 0, 65_535).optional(),
   LOG_LEVEL: z.enum(LEVEL_NAMES, { error: `expected one of ${LEVEL_NAMES.join(', ')}` }).optional(),
 });
 
@@ -158,9 +161,18 @@ export interface RunnerServiceConfig {
   token: string | undefined;
 }
 
+/** The bot's own /healthz and /metrics (MONITORING_PORT): off unless a port is given. */
+export interface MonitoringConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
 export interface Config {
   sandbox: SandboxConfig;
   runner: RunnerServiceConfig;
+  /** Null: no monitoring server (the default). */
+  monitoring: MonitoringConfig | null;
   discord: DiscordConfig | null;
   slack: SlackConfig | null;
   limiter: LimiterSettings;
@@ -293,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       runSeconds: Math.ceil(e.SANDBOX_TIMEOUT_S) + 1,
     },
     runner: { host: e.RUNNER_HOST, port: e.RUNNER_PORT, token: e.RUNNER_TOKEN },
+    monitoring: e.MONITORING_PORT === undefined ? null : { host: e.MONITORING_HOST, port: e.MONITORING_PORT },
     discord,
     slack,
     adapters: platforms.length ? platforms : ['console'],

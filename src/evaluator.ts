@@ -6,7 +6,7 @@ import { sandboxError, type RunResult, type RunStatus } from '../sandbox/result.
 import { ExpiringMap } from './expiring-map.js';
 import type { RunLimiter, Refusal } from './limiter.js';
 import type { Logger } from './log.js';
-import type { PlatformProfile } from './platforms.js';
+import type { PlatformName, PlatformProfile } from './platforms.js';
 import { renderNotice, renderResult, type RenderLimits } from './render.js';
 import type { Reply } from './reply.js';
 import type { RunRequest } from './request.js';
@@ -27,6 +27,25 @@ export interface EvaluatorDeps {
   /** The Pythons offered (the first is the default): a request for another is refused, naming these. */
   pythons: readonly PythonImage[];
   log: Logger;
+  /** Told of every answer (the bot's metrics, when monitoring is on). */
+  observer?: AnswerObserver;
+}
+
+/** Why a request was answered without a run: the limiter's reasons, or the request's own. */
+export type RefusalReason = Refusal['reason'] | 'code_size' | 'files' | 'python';
+
+/**
+ * What became of one request, once its reply is ready: a run ended with a status (how long the
+ * asker waited, from the request to the reply), it was refused, or Sandpiper failed it.
+ */
+export type Answer = { platform: PlatformName } & (
+  | { outcome: RunStatus; seconds: number }
+  | { outcome: 'refused'; reason: RefusalReason }
+  | { outcome: 'failed' }
+);
+
+export interface AnswerObserver {
+  answered(answer: Answer): void;
 }
 
 /**
@@ -99,18 +118,18 @@ export class Evaluator {
       const tooBig = refuseCode(request.code + (request.timeit?.setup ?? ''), this.deps.maxCodeBytes);
       if (tooBig) {
         log.info({ ...context, refused: 'code_size' }, 'run refused');
-        return renderNotice(`Not run: ${tooBig}.`, profile);
+        return this.refused(request, 'code_size', renderNotice(`Not run: ${tooBig}.`, profile));
       }
       const sizes = request.files?.map(({ name, bytes }) => ({ name, size: bytes.length }));
       const badFiles = sizes && refuseInputFiles(sizes, this.deps.limits.files);
       if (badFiles) {
         log.info({ ...context, refused: 'files' }, 'run refused');
-        return renderNotice(`Not run: ${badFiles}.`, profile);
+        return this.refused(request, 'files', renderNotice(`Not run: ${badFiles}.`, profile));
       }
       const otherPython = request.python === undefined ? null : refusePython(request.python, this.deps.pythons);
       if (otherPython) {
         log.info({ ...context, refused: 'python', python: request.python }, 'run refused');
-        return renderNotice(`Not run: ${otherPython}.`, profile);
+        return this.refused(request, 'python', renderNotice(`Not run: ${otherPython}.`, profile));
       }
       const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
       const { code, stdin, timeit, files, python } = request;
@@ -135,18 +154,23 @@ export class Evaluator {
       const admission = await untilAborted(this.deps.limiter.schedule(who, run, admitted), signal);
       // Which Python the result is of, as users choose it: a platform may offer the others.
       const chosen = python ?? choosableVersions(this.deps.pythons)[0];
-      const rendered = (result: RunResult): Reply => ({
-        ...renderResult(this.explained(result), profile, this.deps.limits, {
-          waitedMs: performance.now() - startedAt,
-          stdinGiven: request.stdin !== undefined,
-          ...(this.deps.packages ? { packages: this.deps.packages } : {}),
-        }),
-        ...(chosen === undefined ? {} : { python: chosen }),
-      });
+      const rendered = (result: RunResult): Reply => {
+        const waitedMs = performance.now() - startedAt;
+        const reply = {
+          ...renderResult(this.explained(result), profile, this.deps.limits, {
+            waitedMs,
+            stdinGiven: request.stdin !== undefined,
+            ...(this.deps.packages ? { packages: this.deps.packages } : {}),
+          }),
+          ...(chosen === undefined ? {} : { python: chosen }),
+        };
+        this.observe({ platform: request.platform, outcome: result.status, seconds: waitedMs / 1000 });
+        return reply;
+      };
       if (!admission) return await this.finish(rendered(notStarted()), shown, options);
       if (!admission.admitted) {
         log.info({ ...context, refused: admission.reason, retryAfterS: admission.retryAfterS }, 'run refused');
-        return renderNotice(refusalMessage(admission), profile);
+        return this.refused(request, admission.reason, renderNotice(refusalMessage(admission), profile));
       }
       const result = this.explained(admission.value);
       log.info(
@@ -163,6 +187,7 @@ export class Evaluator {
       return await this.finish(rendered(result), shown, options);
     } catch (error) {
       log.error({ ...context, err: error }, 'run failed inside Sandpiper');
+      this.observe({ platform: request.platform, outcome: 'failed' });
       return this.finish(renderNotice('Something went wrong on our side, so the code was not run. Try again.', profile), shown, options);
     }
   }
@@ -180,6 +205,20 @@ export class Evaluator {
         clearTimeout(timer);
       }
     })());
+  }
+
+  private refused(request: RunRequest, reason: RefusalReason, reply: Reply): Reply {
+    this.observe({ platform: request.platform, outcome: 'refused', reason });
+    return reply;
+  }
+
+  /** An observer's failure is logged, never the asker's problem. */
+  private observe(answer: Answer): void {
+    try {
+      this.deps.observer?.answered(answer);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'could not record an answer');
+    }
   }
 
   /** A run that used up a quota puts its user at low priority; one that ended by itself takes them off it. */

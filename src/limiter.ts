@@ -68,6 +68,11 @@ export class RunLimiter {
 
   constructor(private readonly settings: LimiterSettings) {}
 
+  /** Runs under way and runs admitted but waiting for a sandbox, all users together (for metrics). */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.pending - this.running };
+  }
+
   /**
    * Runs `job` for `key` (`platform:user`) when the limits allow, or says at once why not.
    * `accepted` is called as soon as the run is admitted (before it waits for its turn), so a

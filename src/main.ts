@@ -1,8 +1,12 @@
-import type { AdapterModule, RunningAdapter } from './adapter.js';
+import { ADAPTER_LABELS, type AdapterModule, type RunningAdapter } from './adapter.js';
 import { loadConfig, type Config } from './config.js';
 import { Evaluator } from './evaluator.js';
 import { RunLimiter } from './limiter.js';
 import { createLogger, TerminalLogs, type Logger } from './log.js';
+import { checkHealth } from './monitoring/health.js';
+import { BotMetrics } from './monitoring/metrics.js';
+import { sandboxHealthCheck } from './monitoring/sandbox-health.js';
+import { startMonitoring, type MonitoringServer } from './monitoring/server.js';
 import type { PlatformName } from './platforms.js';
 import { openBotSandbox } from './sandbox.js';
 import { builtInPackagesOf } from '../sandbox/image/packages.js';
@@ -14,12 +18,6 @@ const ADAPTER_START_MS = 60_000;
 const POSTING_GRACE_MS = 5_000;
 /** What a stop may take beyond the run timeout, whatever the platforms and Docker do. */
 const STOP_SLACK_MS = 20_000;
-
-const ADAPTER_LABELS: Readonly<Record<PlatformName, string>> = {
-  discord: 'the Discord adapter',
-  slack: 'the Slack adapter',
-  console: 'the terminal chat',
-};
 
 /**
  * Adapters are loaded by name: src/ never imports adapters/ statically (docs/architecture.md).
@@ -61,12 +59,14 @@ export interface RunningBot {
    * time, false if the deadline cut something short (the caller should then exit anyway).
    */
   stop(): Promise<boolean>;
+  /** Where /healthz and /metrics are served (MONITORING_PORT); undefined when monitoring is off. */
+  readonly monitoringUrl: string | undefined;
 }
 
 /**
  * Starts Sandpiper: sandbox (orphans reaped, image built if missing, pool) → limiter → evaluator
- * → adapters. If any part fails to start, what was started is closed again and a StartError
- * names the part.
+ * → adapters → the monitoring server, when MONITORING_PORT is set. If any part fails to start,
+ * what was started is closed again and a StartError names the part.
  */
 export async function startBot(
   config: Config = loadConfig(),
@@ -75,25 +75,34 @@ export async function startBot(
 ): Promise<RunningBot> {
   const runMs = config.sandbox.limits.timeoutS * 1000;
   const sandbox = openBotSandbox(config, log);
+  const limiter = new RunLimiter(config.limiter);
+  const adapters: RunningAdapter[] = [];
+  const codeHealth = sandboxHealthCheck(sandbox, runMs);
+  // With monitoring on, answers are counted from the first; its server starts once the adapters are up.
+  const metrics = config.monitoring ? new BotMetrics({ limiter, adapters, runners: codeHealth.runners }) : undefined;
   const evaluator = new Evaluator({
     sandbox,
-    limiter: new RunLimiter(config.limiter),
+    limiter,
     limits: config.sandbox.limits,
     maxCodeBytes: config.sandbox.maxCodeBytes,
     packages: builtInPackagesOf(config.sandbox.pythons),
     pythons: config.sandbox.pythons,
     log,
+    ...(metrics ? { observer: metrics } : {}),
   });
-  const adapters: RunningAdapter[] = [];
+  let monitoring: MonitoringServer | undefined;
 
   const close = async (): Promise<void> => {
     log.info('stopping');
+    // A stopping bot is not healthy: its monitoring goes first (within its own deadline).
+    const monitoringClosed = monitoring?.close();
     // Waiting runs are refused at once ("restarting"), running ones get the run timeout and are
     // cut after it, and the adapters post what is left, then disconnect.
     const adaptersStopped = adapters.map((adapter) => adapter.stop(runMs + POSTING_GRACE_MS));
     await evaluator.close(runMs);
     await Promise.allSettled(adaptersStopped);
     await sandbox.close();
+    await monitoringClosed;
     log.info('stopped');
   };
 
@@ -111,6 +120,13 @@ export async function startBot(
         throw new StartError(label, error);
       }
       log.info({ adapter: name }, 'adapter started');
+    }
+    if (config.monitoring && metrics) {
+      const { host, port } = config.monitoring;
+      const health = () => checkHealth(adapters, codeHealth);
+      monitoring = await startMonitoring({ config: config.monitoring, health, metrics, log }).catch((error: unknown) => {
+        throw new StartError(`the monitoring server on ${host}:${port} (MONITORING_HOST, MONITORING_PORT)`, error);
+      });
     }
   } catch (error) {
     // No log line of its own: the caller says what failed (the CLI prints the StartError once).
@@ -134,5 +150,5 @@ export async function startBot(
   // Adapters that can finish by themselves (the console at end of input) end the bot with them.
   const finishers = adapters.map((adapter) => adapter.finished);
   if (finishers.every((finished) => finished)) void Promise.allSettled(finishers).then(stop);
-  return { stopped, stop };
+  return { stopped, stop, monitoringUrl: monitoring?.url };
 }

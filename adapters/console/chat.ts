@@ -26,7 +26,7 @@ interface Run {
 export function startChat({ evaluator, log, terminalLogs }: AdapterContext): RunningAdapter {
   const chat = new TerminalChat(evaluator, log, terminalLogs, process.stdin as ReadStream, process.stdout as WriteStream);
   chat.open();
-  return { name: 'console', finished: chat.finished, stop: (graceMs) => chat.stop(graceMs) };
+  return { name: 'console', finished: chat.finished, connection: () => ({ up: true }), stop: (graceMs) => chat.stop(graceMs) };
 }
 
 /**

@@ -26,6 +26,8 @@ export async function startPiped({ evaluator }: AdapterContext): Promise<Running
   return {
     name: 'console',
     finished,
+    // The terminal is the platform: there is no connection to lose.
+    connection: () => ({ up: true }),
     stop: (graceMs) => withDeadline(finished, graceMs, 'the reply did not come in time').catch(() => {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
 import { withDeadline } from '../../sandbox/deadline.js';
+import type { PlatformConnection } from '../../src/adapter.js';
 import type { DiscordConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import { errorFields, isDisallowedIntents } from './errors.js';
@@ -37,6 +38,29 @@ export async function disconnect(client: Client, log: Logger): Promise<void> {
   await withDeadline(client.destroy(), DISCONNECT_MS, 'Discord did not disconnect in time').catch((error: unknown) =>
     log.warn(errorFields(error), 'could not disconnect from Discord cleanly'),
   );
+}
+
+/** A gateway connection's status in words: "the gateway connection is …". */
+const GATEWAY_STATUS: Readonly<Record<Status, string>> = {
+  [Status.Ready]: 'ready',
+  [Status.Connecting]: 'being made again',
+  [Status.Reconnecting]: 'being made again',
+  [Status.Idle]: 'not open',
+  [Status.Nearly]: 'almost ready',
+  [Status.Disconnected]: 'closed for good (Discord closed it with a code that is not retried)',
+  [Status.WaitingForGuilds]: 'waiting for the servers the bot is in',
+  [Status.Identifying]: 'logging in again',
+  [Status.Resuming]: 'resuming its session',
+};
+
+/**
+ * Connected when the client is ready and every gateway shard is too: a shard reconnecting (Discord
+ * dropped it, or is unreachable) hears no messages, so the bot answers none until it is back.
+ */
+export function gatewayConnection(client: Client): PlatformConnection {
+  const notReady = client.ws.shards.find((shard) => shard.status !== Status.Ready);
+  if (client.isReady() && !notReady) return { up: true };
+  return { up: false, reason: `the gateway connection is ${GATEWAY_STATUS[notReady?.status ?? Status.Idle]}` };
 }
 
 /**

@@ -7,7 +7,7 @@ import { choosableVersions } from '../../sandbox/image/pythons.js';
 import { Work } from '../../src/work.js';
 import { isAllowed, NOT_HERE } from './access.js';
 import { buttonHandler, type KeptCode } from './buttons.js';
-import { connect, disconnect } from './client.js';
+import { connect, disconnect, gatewayConnection } from './client.js';
 import { errorFields } from './errors.js';
 import { listenForMessages } from './messages.js';
 import { answerPrivately, postedReplies, type PostedReply } from './post.js';
@@ -63,6 +63,7 @@ export async function start({ config, evaluator, log }: AdapterContext, tuning: 
 
   return {
     name: 'discord',
+    connection: () => gatewayConnection(client),
     async stop(graceMs) {
       // Requests arriving while replies are still being posted are answered "restarting" by the
       // (closed) evaluator; pending re-runs on edit are dropped.

@@ -28,7 +28,8 @@ const DISCONNECT_MS = 5_000;
 export async function start({ config, evaluator, log }: AdapterContext): Promise<SlackAdapter> {
   const slack = config.slack;
   if (!slack) throw new Error('the Slack adapter needs SLACK_BOT_TOKEN');
-  const app = createApp(slack, boltLogger(log.child({ component: 'bolt' })));
+  const slackApp = createApp(slack, boltLogger(log.child({ component: 'bolt' })));
+  const { app } = slackApp;
   const { client } = app;
   const work = new Work(log, (error) => ({ reason: describeSlackError(error) }));
   const dedup = new Deduplicator();
@@ -51,11 +52,12 @@ export async function start({ config, evaluator, log }: AdapterContext): Promise
     log.warn({ method: new URL(url).pathname.split('/').pop(), retryAfterS }, 'Slack rate-limited a call; it will be retried'),
   );
 
-  const port = await startApp(app, slack);
+  const { port, connection } = await startApp(slackApp, slack);
   log.info({ mode: slack.appToken ? 'socket' : 'http', port }, 'connected to Slack');
   return {
     name: 'slack',
     port,
+    connection,
     async stop(graceMs) {
       // Requests arriving while replies are still being posted are answered "restarting" by the
       // (closed) evaluator; pending re-runs on edit are dropped.

@@ -9,7 +9,7 @@ import { hasBearerToken } from './auth.js';
 import { HealthCheck, PROBE_START_MS, type ServiceSandbox } from './health.js';
 import { RunnerMetrics } from './metrics.js';
 import { nativeRunInput } from './native.js';
-import { HttpProblem, statusProblem, type Checked, type InputRules, type Problem } from './problem.js';
+import { HttpProblem, sendProblem, statusProblem, type Checked, type InputRules, type Problem } from './problem.js';
 import { RunQueue } from './run-queue.js';
 import { evalResponse, evalRunInput, validateEvalRequest } from './snekbox.js';
 
@@ -142,13 +142,6 @@ export function buildRunnerApp({ sandbox, config, log }: RunnerAppOptions): Runn
 function accepted<T>(checked: Checked<T>): T {
   if (!checked.ok) throw new HttpProblem(checked.problem);
   return checked.value;
-}
-
-function sendProblem(reply: FastifyReply, { status, title, description, headers }: Problem): FastifyReply {
-  return reply
-    .code(status)
-    .headers(headers ?? {})
-    .send(description === undefined ? { title } : { title, description });
 }
 
 /** Fastify's own refusals (media type, body size, JSON), worded as snekbox's falcon words them. */

@@ -7,6 +7,8 @@ export interface ServiceSandbox extends Sandbox {
 
 export type Health = { ok: true; warm: number; probedAgoS?: number } | { ok: false; reason: string };
 
+/** What a probe may take beyond the run timeout: a cold sandbox's start-up. */
+export const PROBE_START_MS = 10_000;
 /** A probe that succeeded this recently still counts: health checks come every few seconds. */
 const PROBE_FRESH_MS = 30_000;
 const PROBE_CODE = "print('ok')";

@@ -4,6 +4,9 @@ import type { RunResult } from '../../sandbox/result.js';
 import type { ServiceSandbox } from './health.js';
 import type { RunQueue } from './run-queue.js';
 
+/** Buckets for how long a run takes, in seconds: from a pooled print (tens of ms) to a run cut at its timeout. */
+export const RUN_SECONDS_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 /**
  * The service's Prometheus metrics, in a registry of its own (several services in one test process
  * don't collide), with prom-client's default process metrics. Labels never carry code or callers.
@@ -25,7 +28,7 @@ export class RunnerMetrics {
     this.duration = new Histogram({
       name: 'sandpiper_run_duration_seconds',
       help: 'Time from a run getting its turn to its result, sandbox start-up included',
-      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      buckets: RUN_SECONDS_BUCKETS,
       registers,
     });
     new Gauge({ name: 'sandpiper_queue_length', help: 'Runs waiting for a free slot', registers, collect() { this.set(queue.length); } });

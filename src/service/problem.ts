@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { PythonImage } from '../../sandbox/image/pythons.js';
 import type { FileLimits } from '../../sandbox/limits.js';
 
@@ -23,6 +24,14 @@ export class HttpProblem extends Error {
 /** A Problem titled as falcon titles its HTTP errors: "415 Unsupported Media Type". */
 export function statusProblem(status: number, description?: string, headers?: Record<string, string>): Problem {
   return { status, title: `${status} ${STATUS_CODES[status] ?? 'Error'}`, ...(description === undefined ? {} : { description }), ...(headers ? { headers } : {}) };
+}
+
+/** Answers with `problem`: its status, its headers, and `{title, description}` as the body. */
+export function sendProblem(reply: FastifyReply, { status, title, description, headers }: Problem): FastifyReply {
+  return reply
+    .code(status)
+    .headers(headers ?? {})
+    .send(description === undefined ? { title } : { title, description });
 }
 
 /** A request read into what it asks for, or the Problem that answers it instead. */

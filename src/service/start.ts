@@ -56,6 +56,7 @@ export async function startRunnerService(config: Config, log: Logger, options: R
   };
 }
 
-function urlOf({ address, family, port }: AddressInfo): string {
+/** A listening server's address as a URL: `http://127.0.0.1:8060`, `http://[::1]:8060`. */
+export function urlOf({ address, family, port }: AddressInfo): string {
   return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
 }

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBeUndefined();
     expect(config.warnings).toEqual([]);
     expect(config.adapters).toEqual(['console']);
+    expect(config.monitoring).toBeNull(); // off unless MONITORING_PORT is set
     expect(config.limiter).toMatchObject({ userRunsPerMinute: 10, userQueue: 2, queue: 50, runSeconds: 6 });
     expect(config.limiter.concurrency).toBeGreaterThanOrEqual(2);
   });
@@ -174,6 +175,8 @@ describe('misspelled variables', () => {
     expect(configError({ SLACK_APP_TOKN: 'xapp' })).toContain('did you mean SLACK_APP_TOKEN?');
     expect(configError({ LIMIT_CONCURENCY: '4' })).toContain('did you mean LIMIT_CONCURRENCY?');
     expect(configError({ LIMIT_USER: '4' })).toContain('did you mean LIMIT_USER_RUNS_PER_MINUTE or LIMIT_USER_QUEUE?');
+    // Monitoring would otherwise stay off without a word.
+    expect(configError({ MONITORING_PROT: '9464' })).toContain('MONITORING_PROT is not a Sandpiper setting: did you mean MONITORING_PORT?');
   });
 
   it('are reported together with bad values', () => {
@@ -216,6 +219,20 @@ describe('.env.example', () => {
   it('holds values that load as they are', () => {
     const values = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
     expect(() => loadConfig(values)).not.toThrow();
+  });
+});
+
+describe('monitoring (MONITORING_HOST, MONITORING_PORT)', () => {
+  it('serves on the port given, on 127.0.0.1 unless told otherwise; 0 picks a free port', () => {
+    expect(loadConfig({ MONITORING_PORT: '9464' }).monitoring).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ MONITORING_PORT: '0', MONITORING_HOST: '0.0.0.0' }).monitoring).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(loadConfig({ MONITORING_HOST: '0.0.0.0' }).monitoring).toBeNull(); // a host alone turns nothing on
+  });
+
+  it('refuses a port that is not one, saying what was expected', () => {
+    expect(configError({ MONITORING_PORT: '65536' })).toContain('MONITORING_PORT="65536": expected a port number between 0 and 65535');
+    expect(configError({ MONITORING_PORT: 'on' })).toContain('MONITORING_PORT="on": expected a port number between 0 and 65535');
+    expect(configError({ MONITORING_PORT: '-1' })).toContain('MONITORING_PORT="-1": expected a port number');
   });
 });
 

@@ -110,7 +110,9 @@ describe('RunLimiter', () => {
     await until(() => work.running === 2);
     await tick(50);
     expect(work.running).toBe(2); // concurrency: no third one starts
+    expect(limiter.load).toEqual({ running: 2, waiting: 3 }); // what the bot's /metrics shows
     const admissions = await drain(results, work);
+    expect(limiter.load).toEqual({ running: 0, waiting: 0 });
     expect(admissions.filter((a) => a.admitted)).toHaveLength(5); // 2 running + 3 queued
     expect(admissions.filter((a) => !a.admitted).map((a) => !a.admitted && a.reason)).toEqual(['busy', 'busy', 'busy']);
     expect(work.peak).toBe(2);
