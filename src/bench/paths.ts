@@ -6,8 +6,8 @@ import Docker from 'dockerode';
 import { currentInstance, LABEL_OWNER, sandboxLabels } from '../../sandbox/labels.js';
 import type { Evaluator } from '../evaluator.js';
 import { CONSOLE } from '../platforms.js';
-import type { DockerSandbox } from '../sandbox.js';
-import { summarize, timed, timeSequential, type LatencySummary } from './stats.js';
+import type { DockerSandbox, Sandbox } from '../sandbox.js';
+import { timeAlternately, timeSequential, type LatencySummary } from './stats.js';
 
 /** The snippet every latency is measured with: Python start-up and a trivial computation. */
 export const TRIVIAL = 'print(sum(range(1000)))';
@@ -36,7 +36,7 @@ export function dockerCli(image: string, n: number): Promise<LatencySummary> {
   });
 }
 
-async function runTrivial(sandbox: DockerSandbox): Promise<void> {
+export async function runTrivial(sandbox: Sandbox): Promise<void> {
   const result = await sandbox.run({ code: TRIVIAL });
   if (result.status !== 'ok') throw new Error(`benchmark run failed: ${result.status} ${result.reason ?? result.output}`);
 }
@@ -83,23 +83,22 @@ function evaluate(evaluator: Evaluator, user: string, code: string) {
  * chat request goes), alternately on one sandbox whose pool is full before each: both see the same
  * machine, so the ratio between them is what the evaluator adds, not a change in load.
  */
-export async function pooledAndEvaluated(
+export function pooledAndEvaluated(
   sandbox: DockerSandbox,
   evaluator: Evaluator,
   n: number,
 ): Promise<{ pooled: LatencySummary; evaluated: LatencySummary }> {
-  const pooled: number[] = [];
-  const evaluated: number[] = [];
-  for (let i = 0; i < n; i++) {
-    pooled.push(await timed(() => runTrivial(sandbox), () => sandbox.whenWarm()));
-    evaluated.push(
-      await timed(async () => {
+  return timeAlternately(
+    n,
+    {
+      pooled: () => runTrivial(sandbox),
+      evaluated: async () => {
         const reply = await evaluate(evaluator, 'bench', TRIVIAL);
         if (reply.status !== 'ok') throw new Error(`benchmark run failed: ${reply.text}`);
-      }, () => sandbox.whenWarm()),
-    );
-  }
-  return { pooled: summarize(pooled), evaluated: summarize(evaluated) };
+      },
+    },
+    () => sandbox.whenWarm(),
+  );
 }
 
 /** Hostile snippets, one per abuser, each using up a different quota until it is killed. */
@@ -178,9 +177,8 @@ export async function leakedContainers(): Promise<number> {
   return (await new Docker().listContainers({ all: true, filters: { label: [owner] } })).length;
 }
 
-/** Sustained runs per second with `callers` concurrent callers over `total` runs. */
-export async function throughput(sandbox: DockerSandbox, callers: number, total: number): Promise<number> {
-  await sandbox.whenWarm();
+/** Sustained runs per second with `callers` concurrent callers over `total` runs (a pool should be full first). */
+export async function throughput(sandbox: Sandbox, callers: number, total: number): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(

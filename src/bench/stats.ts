@@ -43,6 +43,23 @@ export async function timeSequential(
   return summarize(samples);
 }
 
+/**
+ * Times each of `runs` in turn, `n` rounds of them, calling `prepare` (untimed) before each: the
+ * machine's noise falls on all of them alike, so the differences between them are their own.
+ */
+export async function timeAlternately<Name extends string>(
+  n: number,
+  runs: Record<Name, () => Promise<void>>,
+  prepare: () => Promise<void> = async () => {},
+): Promise<Record<Name, LatencySummary>> {
+  const names = Object.keys(runs) as Name[];
+  const samples = new Map(names.map((name) => [name, [] as number[]]));
+  for (let i = 0; i < n; i++) {
+    for (const name of names) samples.get(name)!.push(await timed(runs[name], prepare));
+  }
+  return Object.fromEntries(names.map((name) => [name, summarize(samples.get(name)!)])) as Record<Name, LatencySummary>;
+}
+
 /** Least-squares slope of y over x: how much y grows per unit of x (NaN below two distinct x). */
 export function slope(points: readonly (readonly [x: number, y: number])[]): number {
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;

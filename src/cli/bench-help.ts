@@ -7,6 +7,7 @@ export const benchHelp: CommandHelp = {
   --quick   a smaller sample (a few minutes)
   --soak    then 10,000 runs through the evaluator (1,000 with --quick), for the RSS trend
 
-Needs runc and runsc registered with Docker. \`npm run bench\` runs this with garbage collection
-exposed, so the memory figures are of live memory.`,
+Needs runc and runsc registered with Docker. Starts runner services on 127.0.0.1 (free ports) for
+the runner figures. \`npm run bench\` runs this with garbage collection exposed, so the memory
+figures are of live memory.`,
 };

@@ -18,6 +18,7 @@ import {
   throughput,
   type SoakSample,
 } from '../bench/paths.js';
+import { runnerHttpPath, runnersThroughput } from '../bench/runners.js';
 import { slope, type LatencySummary } from '../bench/stats.js';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { Evaluator } from '../evaluator.js';
@@ -49,6 +50,11 @@ interface BenchReport {
   evaluator_pooled: LatencySummary;
   /** Evaluator p50 over runc pooled p50: what the limiter and rendering add to a run. */
   evaluator_vs_pooled: number;
+  /**
+   * Pooled runs straight to a sandbox and through a runner service on it over loopback HTTP
+   * (`RemoteSandbox`), alternately; `added_ms_p50` is what the HTTP path adds.
+   */
+  runner_http: { in_process: LatencySummary; over_http: LatencySummary; added_ms_p50: number };
   /** A bystander's trivial runs, BYSTANDER_GAP_MS apart: alone, then while three users run bombs back to back. */
   fairness: { gap_ms: number; idle: LatencySummary; under_bombs: LatencySummary; p50_ratio: number; p95_ratio: number };
   throughput_rps: number;
@@ -56,6 +62,9 @@ interface BenchReport {
   engine_ceiling_rps: number;
   /** Sandbox throughput over the engine's ceiling, both from this run. */
   throughput_vs_ceiling: number;
+  /** Through two runner services on this machine, each with a sandbox and pool of its own, from the same callers. */
+  two_runners_throughput_rps: number;
+  two_runners_vs_ceiling: number;
   throughput_callers: number;
   throughput_runs: number;
   leaked_containers: number;
@@ -103,6 +112,7 @@ function rssMb(): number {
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+const perSecond = (rate: number) => Math.round(rate * 10) / 10;
 const atMost = (value: number, limit: number): Target => ({ value, target: `≤ ${limit}`, met: value <= limit });
 const atLeast = (value: number, limit: number): Target => ({ value, target: `≥ ${limit}`, met: value >= limit });
 
@@ -183,6 +193,8 @@ export async function benchCommand(args: string[]): Promise<number> {
     const idle = await bystanderLatency(evaluator, size.n);
     const underBombs = await latencyUnderBombs(evaluator, size.n);
     await evalSandbox.close();
+    progress('runc pooled, straight and through a runner service over HTTP (127.0.0.1), alternately');
+    const runnerHttp = await runnerHttpPath(await sandboxFor('runc', true), config, log, size.n);
     progress('runsc cold');
     latency.runsc_cold = await coldLatency('runsc');
     progress('runsc pooled');
@@ -215,10 +227,14 @@ export async function benchCommand(args: string[]): Promise<number> {
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
     const busy = await sandboxFor('runc', true);
-    const rps = Math.round((await throughput(busy, CALLERS, size.throughputRuns)) * 10) / 10;
+    await busy.whenWarm();
+    const rps = perSecond(await throughput(busy, CALLERS, size.throughputRuns));
     await busy.close();
+    progress(`throughput through two runner services on this machine: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
+    const runnerSandboxes = [await sandboxFor('runc', true), await sandboxFor('runc', true)];
+    const twoRunnersRps = perSecond(await runnersThroughput(runnerSandboxes, config, log, CALLERS, size.throughputRuns));
     progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
-    const ceiling = Math.round((await engineCeiling(defaultPython.image, CALLERS, size.throughputRuns / 2)) * 10) / 10;
+    const ceiling = perSecond(await engineCeiling(defaultPython.image, CALLERS, size.throughputRuns / 2));
     const rssAfter = rssMb();
 
     let soaked: Soak | undefined;
@@ -246,8 +262,10 @@ export async function benchCommand(args: string[]): Promise<number> {
       latency,
       pythons,
       evaluatorPooled,
+      runnerHttp,
       fairness,
       rps,
+      twoRunnersRps,
       ceiling,
       size,
       leaked,
@@ -282,8 +300,10 @@ function buildReport(m: {
   latency: Record<PathName, LatencySummary>;
   pythons: Record<string, PythonFigures>;
   evaluatorPooled: LatencySummary;
+  runnerHttp: { in_process: LatencySummary; over_http: LatencySummary };
   fairness: BenchReport['fairness'];
   rps: number;
+  twoRunnersRps: number;
   ceiling: number;
   size: { throughputRuns: number };
   leaked: number;
@@ -299,6 +319,7 @@ function buildReport(m: {
   };
   const evaluatorVsPooled = ratio(m.evaluatorPooled.p50_ms, latency.runc_pooled.p50_ms);
   const throughputVsCeiling = ratio(m.rps, m.ceiling);
+  const httpAddedMs = Math.round((m.runnerHttp.over_http.p50_ms - m.runnerHttp.in_process.p50_ms) * 10) / 10;
   const growth = Math.round((m.rssAfter - m.rssBefore) * 10) / 10;
   return {
     machine: { cpus: availableParallelism(), host_python: m.python, image: m.config.pythons[0]!.image, pool_size: m.poolSize },
@@ -306,10 +327,13 @@ function buildReport(m: {
     pythons: m.pythons,
     evaluator_pooled: m.evaluatorPooled,
     evaluator_vs_pooled: evaluatorVsPooled,
+    runner_http: { ...m.runnerHttp, added_ms_p50: httpAddedMs },
     fairness: m.fairness,
     throughput_rps: m.rps,
     engine_ceiling_rps: m.ceiling,
     throughput_vs_ceiling: throughputVsCeiling,
+    two_runners_throughput_rps: m.twoRunnersRps,
+    two_runners_vs_ceiling: ratio(m.twoRunnersRps, m.ceiling),
     throughput_callers: CALLERS,
     throughput_runs: m.size.throughputRuns,
     leaked_containers: m.leaked,
@@ -329,6 +353,7 @@ function buildReport(m: {
         ]),
       ),
       'evaluator p50 / runc pooled p50': atMost(evaluatorVsPooled, 1.2),
+      'runner HTTP p50 − in-process p50, ms': atMost(httpAddedMs, 2),
       'bystander p95, bombs / idle': atMost(m.fairness.p95_ratio, 3),
       'throughput / engine ceiling': atLeast(throughputVsCeiling, 0.95),
       'containers left': { value: m.leaked, target: '= 0', met: m.leaked === 0 },
@@ -349,13 +374,18 @@ function table(report: BenchReport): string {
     row(`plot ${version} pooled`, figures.plot_pooled);
   }
   row('evaluator (runc pooled)', report.evaluator_pooled);
+  row('pooled, in process', report.runner_http.in_process);
+  row('  … through a runner', report.runner_http.over_http);
   row(`bystander, ${report.fairness.gap_ms / 1000} s apart`, report.fairness.idle);
   row('  … during 3 bombs', report.fairness.under_bombs);
   lines.push('', `host python3: ${report.machine.host_python}; pool size ${report.machine.pool_size}; image ${report.machine.image}`);
   for (const [version, { image, python, size_mb }] of Object.entries(report.pythons)) {
     lines.push(`Python ${version}: ${image}, Python ${python ?? '?'}, ${size_mb ?? '?'} MB`);
   }
-  lines.push(`throughput ${report.throughput_rps} runs/s; Docker's ceiling for bare containers ${report.engine_ceiling_rps}/s`);
+  lines.push(
+    `throughput ${report.throughput_rps} runs/s in process, ${report.two_runners_throughput_rps} through two runner services ` +
+      `(${report.throughput_vs_ceiling} and ${report.two_runners_vs_ceiling} of Docker's ceiling for bare containers, ${report.engine_ceiling_rps}/s)`,
+  );
   lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`);
   if (report.soak) {
     const { runs, failed_runs, rss_start_mb, rss_end_mb } = report.soak;

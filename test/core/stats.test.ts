@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, slope, summarize } from '../../src/bench/stats.js';
+import { percentile, slope, summarize, timeAlternately } from '../../src/bench/stats.js';
 
 describe('benchmark statistics', () => {
   it('uses nearest-rank percentiles', () => {
@@ -12,6 +12,15 @@ describe('benchmark statistics', () => {
 
   it('summarizes unsorted samples', () => {
     expect(summarize([30, 10, 20.04])).toEqual({ n: 3, p50_ms: 20, p95_ms: 30, max_ms: 30 });
+  });
+
+  it('alternates the paths it times, preparing before each run', async () => {
+    const order: string[] = [];
+    const step = (name: string) => async () => void order.push(name);
+    const summaries = await timeAlternately(2, { a: step('a'), b: step('b') }, step('prepare'));
+    expect(order).toEqual(['prepare', 'a', 'prepare', 'b', 'prepare', 'a', 'prepare', 'b']);
+    expect(Object.keys(summaries)).toEqual(['a', 'b']);
+    expect(summaries.a.n).toBe(2);
   });
 
   it('fits a trend by least squares, so one noisy sample barely moves it', () => {
