@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { whenAborted } from './abort.js';
-import { QUICK_CALL_MS, withDeadline } from './deadline.js';
+import { withDeadline } from './deadline.js';
 import { describeDockerError, errorDetail, explainDockerError } from './docker-errors.js';
 import { currentInstance, sandboxLabels, type Instance } from './labels.js';
 import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
@@ -15,7 +15,7 @@ import { refuseCode, type RunInput, type RunOptions, type RunPriority } from './
 import { refuseInputFiles } from './files.js';
 import { inspectImage } from './image/ensure.js';
 import { refusePython, type PythonImage } from './image/pythons.js';
-import { buildContainerSpec, LOW_PRIORITY_CPU_SHARES } from './spec.js';
+import { buildContainerSpec } from './spec.js';
 import { Turns } from './turns.js';
 import { sandboxUids } from './uids.js';
 
@@ -28,13 +28,6 @@ const LAUNCH_TIMEOUT_MS = 30_000;
 const REFILL_FIRST_MS = 2_000;
 /** A pooled member waiting longer than this is replaced by a fresh one. */
 const POOL_MAX_IDLE_MS = 5 * 60_000;
-/**
- * A run still going after this long drops to the low CPU weight: a chat snippet is done well
- * within it, and a bomb, even its user's first (before anything says it is one), then yields the
- * CPU to short runs and to the engine's start-ups. Nothing is cut: it runs on, with less. runc
- * only: runsc can't change a running sandbox's limits.
- */
-const DEMOTE_AFTER_MS = 500;
 
 export interface RunnerSettings {
   /** The Pythons offered, each with its image; the first is the default, and the only one pooled. */
@@ -174,8 +167,6 @@ export class SandboxRunner {
       this.abandon(launching, requestId);
       return cancelledBeforeRun();
     }
-    const launched = sandbox;
-    const demotion = priority === 'normal' && this.settings.runtime === 'runc' ? setTimeout(() => void this.demote(launched, requestId), DEMOTE_AFTER_MS) : undefined;
     try {
       const { timeoutS, files } = this.settings.limits;
       const ended = await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files }, signal);
@@ -185,17 +176,7 @@ export class SandboxRunner {
       this.log.warn({ request: requestId, container: sandbox.container.id, reason: why }, 'a sandbox failed during the run');
       return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);
     } finally {
-      clearTimeout(demotion);
       this.dispose(sandbox, requestId);
-    }
-  }
-
-  /** Lowers a long run's CPU weight (DEMOTE_AFTER_MS). A failure only costs fairness: the run goes on. */
-  private async demote(sandbox: LaunchedSandbox, requestId: string | undefined): Promise<void> {
-    try {
-      await withDeadline(sandbox.container.update({ CpuShares: LOW_PRIORITY_CPU_SHARES }), QUICK_CALL_MS, 'Docker did not update the CPU weight');
-    } catch (error) {
-      this.log.debug({ request: requestId, container: sandbox.container.id, reason: errorDetail(error) }, 'could not lower a long run\'s CPU weight');
     }
   }
 

@@ -46,23 +46,3 @@ describe('low-priority runs', () => {
     expect(spans[1]![0]).toBeGreaterThanOrEqual(spans[0]![1]); // the second began after the first ended
   });
 });
-
-describe('a run that goes on', () => {
-  const runner = makeRunner('runc', {}, { poolSize: 0 });
-
-  afterAll(async () => {
-    await runner.close();
-    expect(await leftovers(runner)).toEqual([]);
-  });
-
-  it('drops to the low CPU weight after half a second, and runs on', async () => {
-    const requestId = `req-long-${process.pid}-${Date.now()}`;
-    const labelled = () => docker.listContainers({ all: true, filters: { label: [`${LABEL_REQUEST}=${requestId}`] } });
-    const running = runner.run({ code: 'import time\ntime.sleep(2)\nprint("still here")' }, { requestId });
-    await eventually('its sandbox', async () => (await labelled()).length === 1);
-    const [own] = await labelled();
-    const weight = async () => (await docker.getContainer(own!.Id).inspect()).HostConfig.CpuShares;
-    await eventually('the lower weight', async () => (await weight()) === LOW_PRIORITY_CPU_SHARES);
-    expect(await running).toMatchObject({ status: 'ok', stdout: 'still here\n' });
-  });
-});
