@@ -144,8 +144,11 @@ export class SandboxRunner {
     const python = this.settings.pythons.find((offered) => offered.version === input.python) ?? this.defaultPython;
     const fullVersion = this.fullVersionOf(python.image);
     // A pre-started member when one is ready (the pool holds the default Python's); otherwise a
-    // cold start, never a wait for a refill.
-    const warm = priority === 'normal' && python === this.defaultPython ? this.pool?.take() : null;
+    // cold start, never a wait for a refill. The member's replacement waits for this run to end
+    // (SandboxPool.take): the two would share the CPU.
+    let endRun!: () => void;
+    const runEnded = new Promise<void>((resolve) => (endRun = resolve));
+    const warm = priority === 'normal' && python === this.defaultPython ? this.pool?.take(runEnded) : null;
     // A cold start carries the request id as a label. A pooled member was created before the
     // request existed, and labels can't be added to a container after it was created: this line
     // ties the two together instead.
@@ -176,6 +179,7 @@ export class SandboxRunner {
       this.log.warn({ request: requestId, container: sandbox.container.id, reason: why }, 'a sandbox failed during the run');
       return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);
     } finally {
+      endRun();
       this.dispose(sandbox, requestId);
     }
   }

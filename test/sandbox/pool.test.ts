@@ -128,6 +128,26 @@ describe('SandboxPool bookkeeping', () => {
     await closed;
   });
 
+  it("starts a member's replacement once its run ends, or after 250 ms at most", async () => {
+    let launched = 0;
+    const pool = new SandboxPool(async () => (launched++, fakeMember()), discard, { size: 1, maxIdleMs: 60_000 });
+    await pool.whenFull();
+    let endRun!: () => void;
+    expect(pool.take(new Promise<void>((resolve) => (endRun = resolve)))).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(launched).toBe(1); // the run goes on: no launch beside it
+    endRun();
+    await pool.whenFull();
+    expect(launched).toBe(2);
+    // A run that goes on past 250 ms doesn't hold the refill back any longer.
+    const started = Date.now();
+    expect(pool.take(new Promise<void>(() => {}))).not.toBeNull();
+    await pool.whenFull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    expect(launched).toBe(3);
+    await pool.close();
+  });
+
   it('close() also removes members still being launched', async () => {
     let release!: () => void;
     const member = fakeMember();
