@@ -138,10 +138,10 @@ export async function benchCommand(args: string[]): Promise<number> {
   const progress = (line: string) => values.json || process.stderr.write(`… ${line}\n`);
   const sandboxes: DockerSandbox[] = [];
   const defaultPython = config.sandbox.pythons[0]!;
-  /** A sandbox offering one Python (the default unless said), pooled or not. */
-  const sandboxFor = async (runtime: SandboxRuntime, pooled: boolean, preimport: string[] = [], python = defaultPython) => {
+  /** A sandbox offering one Python (the default unless said), with a pool of `pool` members (none: 0). */
+  const sandboxFor = async (runtime: SandboxRuntime, pool: number, preimport: string[] = [], python = defaultPython) => {
     // The bench only measures: it neither builds the images nor sweeps the engine for orphans.
-    const settings = { ...config.sandbox, pythons: [python], runtime, poolSize: pooled ? poolSize : 0, preimport };
+    const settings = { ...config.sandbox, pythons: [python], runtime, poolSize: pool, preimport };
     const sandbox = openSandbox(settings, log, { prepare: false });
     sandboxes.push(sandbox);
     const readiness = await sandbox.ready;
@@ -161,7 +161,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     });
 
   const coldLatency = async (runtime: SandboxRuntime) => {
-    const sandbox = await sandboxFor(runtime, false);
+    const sandbox = await sandboxFor(runtime, 0);
     const summary = await sandboxLatency(sandbox, size.n);
     await sandbox.close();
     return summary;
@@ -172,7 +172,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   let rssBefore = 0;
   try {
     // Warm up Docker's caches and the process's code paths before anything is timed.
-    const warm = await sandboxFor('runc', false);
+    const warm = await sandboxFor('runc', 0);
     for (let i = 0; i < 3; i++) await warm.run({ code: 'print(1)' });
     await warm.close();
     rssBefore = rssMb();
@@ -184,7 +184,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     progress('runc cold');
     latency.runc_cold = await coldLatency('runc');
     progress('runc pooled, straight and through the evaluator (limiter + sandbox + render), alternately');
-    const evalSandbox = await sandboxFor('runc', true);
+    const evalSandbox = await sandboxFor('runc', poolSize);
     const evaluator = evaluatorOn(evalSandbox);
     const { pooled, evaluated: evaluatorPooled } = await pooledAndEvaluated(evalSandbox, evaluator, size.n);
     latency.runc_pooled = pooled;
@@ -194,11 +194,11 @@ export async function benchCommand(args: string[]): Promise<number> {
     const underBombs = await latencyUnderBombs(evaluator, size.n);
     await evalSandbox.close();
     progress('runc pooled, straight and through a runner service over HTTP (127.0.0.1), alternately');
-    const runnerHttp = await runnerHttpPath(await sandboxFor('runc', true), config, log, size.n);
+    const runnerHttp = await runnerHttpPath(await sandboxFor('runc', poolSize), config, log, size.n);
     progress('runsc cold');
     latency.runsc_cold = await coldLatency('runsc');
     progress('runsc pooled');
-    const runscPooled = await sandboxFor('runsc', true);
+    const runscPooled = await sandboxFor('runsc', poolSize);
     latency.runsc_pooled = await sandboxLatency(runscPooled, size.n);
     await runscPooled.close();
 
@@ -206,11 +206,11 @@ export async function benchCommand(args: string[]): Promise<number> {
     for (const offered of config.sandbox.pythons) {
       const named = offered.version ? `Python ${offered.version}` : offered.image;
       progress(`plot (numpy + matplotlib, one PNG returned), ${named}, runc cold`);
-      const plotCold = await sandboxFor('runc', false, [], offered);
+      const plotCold = await sandboxFor('runc', 0, [], offered);
       const cold = await plotLatency(plotCold, size.n);
       await plotCold.close();
       progress(`plot, ${named}, runc pooled, the members pre-importing ${PLOT_PREIMPORT.join(' and ')}`);
-      const plotPooled = await sandboxFor('runc', true, PLOT_PREIMPORT, offered);
+      const plotPooled = await sandboxFor('runc', poolSize, PLOT_PREIMPORT, offered);
       const pooled = await plotLatency(plotPooled, size.n);
       const engine = await plotPooled.inspect();
       await plotPooled.close();
@@ -226,13 +226,17 @@ export async function benchCommand(args: string[]): Promise<number> {
     }
 
     progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
-    const busy = await sandboxFor('runc', true);
+    const busy = await sandboxFor('runc', poolSize);
     await busy.whenWarm();
     const rps = perSecond(await throughput(busy, CALLERS, size.throughputRuns));
     await busy.close();
-    progress(`throughput through two runner services on this machine: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
-    const runnerSandboxes = [await sandboxFor('runc', true), await sandboxFor('runc', true)];
-    const twoRunnersRps = perSecond(await runnersThroughput(runnerSandboxes, config, log, CALLERS, size.throughputRuns));
+    // Two runners sharing one host share its capacity: each takes half the runs at once and keeps
+    // half the pool, as an operator splitting one machine would set them.
+    progress(`throughput through two runner services on this machine, each with half the host's concurrency and pool: ${CALLERS} callers, ${size.throughputRuns} runs`);
+    const half = (count: number) => Math.max(1, Math.ceil(count / 2));
+    const runnerSandboxes = [await sandboxFor('runc', half(poolSize)), await sandboxFor('runc', half(poolSize))];
+    const halfLimits = { ...config, limiter: { ...config.limiter, concurrency: half(config.limiter.concurrency) } };
+    const twoRunnersRps = perSecond(await runnersThroughput(runnerSandboxes, halfLimits, log, CALLERS, size.throughputRuns));
     progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
     const ceiling = perSecond(await engineCeiling(defaultPython.image, CALLERS, size.throughputRuns / 2));
     const rssAfter = rssMb();
@@ -240,7 +244,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     let soaked: Soak | undefined;
     if (values.soak) {
       progress(`soak: ${size.soakRuns} runs through the evaluator, ${CALLERS} callers, runc pooled`);
-      const soakSandbox = await sandboxFor('runc', true);
+      const soakSandbox = await sandboxFor('runc', poolSize);
       const every = size.soakRuns / SOAK_SAMPLES;
       const { samples, failed } = await soak(evaluatorOn(soakSandbox), { total: size.soakRuns, callers: CALLERS, every, rssMb });
       await soakSandbox.close();
