@@ -41,7 +41,24 @@ export function createApp(config: SlackConfig, logger: BoltLogger): SlackApp {
   // Made here rather than by Bolt, which keeps its receiver private: its client's state is the
   // connection's. Given what Bolt would give it: the app token, the logger, the client options.
   const receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } });
+  dropStartsCutByStop(receiver.client);
   return { app: new App({ ...common, socketMode: true, receiver }), socket: receiver.client };
+}
+
+/**
+ * @slack/socket-mode (3.1) reconnects with `this.start().then(…)` and no catch, and a start that
+ * disconnect() cuts short rejects: a stop during a reconnect would end the process with an
+ * unhandled rejection. Such a start's rejection is dropped (the client is stopping, on purpose);
+ * any other is left as it was.
+ */
+function dropStartsCutByStop(client: NonNullable<SlackApp['socket']>): void {
+  const start = client.start.bind(client);
+  const stopping = () => (client as unknown as { shuttingDown: boolean }).shuttingDown;
+  client.start = () =>
+    start().catch((error: unknown) => {
+      if (stopping()) return { ok: false, error: 'the client is stopping' };
+      throw error;
+    });
 }
 
 /** Checks the bot token (auth.test), then connects (Socket Mode) or listens on the port (HTTP mode). */
