@@ -1,3 +1,4 @@
+import { Agent, request } from 'undici';
 import type { RunInput, RunOptions } from '../../sandbox/request.js';
 import { cancelledBeforeRun, runResultFromJson, sandboxError, type RunResult } from '../../sandbox/result.js';
 import type { Sandbox, SandboxReadiness } from '../../sandbox/sandbox.js';
@@ -54,6 +55,11 @@ type Attempt = { result: RunResult } | { notStarted: string };
 export class RemoteSandbox implements Sandbox {
   readonly ready: Promise<SandboxReadiness>;
   private readonly runners: Runner[];
+  /**
+   * The connections to the runners, kept alive. undici's request() rather than fetch(): measured on
+   * loopback, fetch's extra layers cost about 1.5 ms per run.
+   */
+  private readonly connections = new Agent();
   private closed = false;
 
   constructor(private readonly settings: RemoteSettings) {
@@ -81,6 +87,7 @@ export class RemoteSandbox implements Sandbox {
   async close(): Promise<void> {
     this.closed = true;
     for (const runner of this.runners) clearTimeout(runner.recheck);
+    void this.connections.close(); // closes each connection once its request, if any, is answered
   }
 
   /** Healthy runners first, fewest outstanding first; those left out last, in case all of them are. */
@@ -93,25 +100,24 @@ export class RemoteSandbox implements Sandbox {
     const deadline = AbortSignal.timeout(this.settings.runMs + REQUEST_SLACK_MS);
     runner.outstanding++;
     try {
-      const response = await fetch(`${runner.url}/v1/runs`, {
+      const { status, body } = await this.call(`${runner.url}/v1/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.authorization() },
         body: JSON.stringify(requestBody(input)),
         signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
       });
-      const body = await response.json().catch(() => null);
-      if (response.ok) {
+      if (status === 200) {
         const result = runResultFromJson(body);
         return { result: result ?? this.failed(runner, 'its answer was not a run result') };
       }
-      const said = describeProblem(body) ?? `HTTP ${response.status}`;
+      const said = describeProblem(body) ?? `HTTP ${status}`;
       // Busy or stopping: the run was refused before it started, so another runner may take it.
-      if (response.status === 429 || response.status === 503) {
-        if (response.status === 503) this.markDown(runner, said);
+      if (status === 429 || status === 503) {
+        if (status === 503) this.markDown(runner, said);
         return { notStarted: said };
       }
-      if (response.status === 401) return { result: sandboxError(`the runner ${runner.url} refused the token: set RUNNER_TOKEN to the runners' token`) };
-      if (response.status < 500) return { result: sandboxError(`the runner refused the run: ${said}`) };
+      if (status === 401) return { result: sandboxError(`the runner ${runner.url} refused the token: set RUNNER_TOKEN to the runners' token`) };
+      if (status < 500) return { result: sandboxError(`the runner refused the run: ${said}`) };
       return { result: this.failed(runner, said) };
     } catch (error) {
       if (signal?.aborted) return { result: cancelledBeforeRun() };
@@ -151,6 +157,12 @@ export class RemoteSandbox implements Sandbox {
     recheck();
   }
 
+  /** One request to a runner: its status, and its body as JSON (null when it isn't JSON). */
+  private async call(url: string, options: Omit<Parameters<typeof request>[1], 'dispatcher'>): Promise<{ status: number; body: unknown }> {
+    const response = await request(url, { ...options, dispatcher: this.connections });
+    return { status: response.statusCode, body: await response.body.json().catch(() => null) };
+  }
+
   private authorization(): Record<string, string> {
     return this.settings.token ? { authorization: `Bearer ${this.settings.token}` } : {};
   }
@@ -172,10 +184,9 @@ export class RemoteSandbox implements Sandbox {
   /** Null when the runner's /healthz answers 200; otherwise why not. */
   private async healthOf(runner: Runner): Promise<string | null> {
     try {
-      const response = await fetch(`${runner.url}/healthz`, { signal: AbortSignal.timeout(HEALTH_CHECK_MS) });
-      if (response.ok) return null;
-      const body = (await response.json().catch(() => null)) as { reason?: string } | null;
-      return body?.reason ?? `HTTP ${response.status}`;
+      const { status, body } = await this.call(`${runner.url}/healthz`, { method: 'GET', signal: AbortSignal.timeout(HEALTH_CHECK_MS) });
+      if (status === 200) return null;
+      return (body as { reason?: string } | null)?.reason ?? `HTTP ${status}`;
     } catch (error) {
       return `unreachable (${errorCode(error) ?? (error as Error).message})`;
     }
@@ -200,8 +211,8 @@ function describeProblem(body: unknown): string | null {
   return typeof problem.description === 'string' ? `${problem.title}: ${problem.description}` : problem.title;
 }
 
-/** The system error code behind a failed fetch (undici puts it on `cause`). */
+/** The system or undici error code of a failed request. */
 function errorCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
