@@ -15,3 +15,11 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, message: string
 export class DeadlineError extends Error {
   override name = 'DeadlineError';
 }
+
+/** Resolves once `promise` settles, however it settles, or after `ms`, whichever comes first. */
+export function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return withDeadline(promise, ms, 'still waiting').then(
+    () => {},
+    () => {},
+  );
+}

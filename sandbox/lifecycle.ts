@@ -317,9 +317,12 @@ async function killContainer(container: Docker.Container): Promise<void> {
   }
 }
 
-/** Tears down a launched sandbox: our end of its connections, then the container itself. */
-export function destroy(sandbox: LaunchedSandbox, remover: Remover, details: object = {}): Promise<void> {
+/**
+ * Tears down a launched sandbox: our end of its connections now, then the container itself (once
+ * `after` settles, when given).
+ */
+export function destroy(sandbox: LaunchedSandbox, remover: Remover, details: object = {}, after?: Promise<void>): Promise<void> {
   sandbox.stream.destroy();
   sandbox.exitWait.destroy();
-  return remover.remove(sandbox.container, details);
+  return remover.remove(sandbox.container, details, after);
 }

@@ -28,12 +28,14 @@ export class Remover {
   ) {}
 
   /**
-   * Starts removing; resolves after the first attempt (later retries run in the background).
-   * `details` (e.g. the request it ran for) go into the warning should removal never succeed.
+   * Starts removing once `after` settles (at once without it); resolves after the first attempt
+   * (later retries run in the background). `details` (e.g. the request it ran for) go into the
+   * warning should removal never succeed. The container counts as pending from this call on, so
+   * drain() waits for a removal that has not begun yet.
    */
-  remove(container: Docker.Container, details: object = {}): Promise<void> {
+  remove(container: Docker.Container, details: object = {}, after?: Promise<void>): Promise<void> {
     this.unremoved.set(container.id, details);
-    return this.track(this.attempt(container, 0));
+    return this.track(after ? after.then(() => this.attempt(container, 0)) : this.attempt(container, 0));
   }
 
   /**

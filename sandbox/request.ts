@@ -30,6 +30,13 @@ export interface RunOptions {
    * of its own, leaving the pre-started ones to others, and yields the CPU to theirs.
    */
   priority?: RunPriority;
+  /**
+   * Settles once the result has reached whoever asked for it (a runner service's HTTP reply is
+   * sent). The engine's work after the run, removing the used container and refilling the pool,
+   * waits for it (a second at most): on a small host that work competes with the reply for the CPU.
+   * Without it, that work starts as the run ends, when an in-process caller already has the result.
+   */
+  delivered?: Promise<unknown>;
 }
 
 export type RunPriority = 'normal' | 'low';

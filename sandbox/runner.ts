@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { whenAborted } from './abort.js';
-import { withDeadline } from './deadline.js';
+import { settledWithin, withDeadline } from './deadline.js';
 import { describeDockerError, errorDetail, explainDockerError } from './docker-errors.js';
 import { currentInstance, sandboxLabels, type Instance } from './labels.js';
 import { destroy, execute, launch, type LaunchedSandbox } from './lifecycle.js';
@@ -28,6 +28,8 @@ const LAUNCH_TIMEOUT_MS = 30_000;
 const REFILL_FIRST_MS = 2_000;
 /** A pooled member waiting longer than this is replaced by a fresh one. */
 const POOL_MAX_IDLE_MS = 5 * 60_000;
+/** The engine's work after a run waits at most this long for the result's delivery (RunOptions.delivered). */
+const DELIVERY_WAIT_MAX_MS = 1_000;
 
 export interface RunnerSettings {
   /** The Pythons offered, each with its image; the first is the default, and the only one pooled. */
@@ -140,12 +142,12 @@ export class SandboxRunner {
     }
   }
 
-  private async runNow(input: RunInput, { requestId, signal, priority = 'normal' }: RunOptions): Promise<RunResult> {
+  private async runNow(input: RunInput, { requestId, signal, priority = 'normal', delivered }: RunOptions): Promise<RunResult> {
     const python = this.settings.pythons.find((offered) => offered.version === input.python) ?? this.defaultPython;
     const fullVersion = this.fullVersionOf(python.image);
     // A pre-started member when one is ready (the pool holds the default Python's); otherwise a
     // cold start, never a wait for a refill. The member's replacement waits for this run to end
-    // (SandboxPool.take): the two would share the CPU.
+    // and its result to be delivered (SandboxPool.take): the two would share the CPU.
     let endRun!: () => void;
     const runEnded = new Promise<void>((resolve) => (endRun = resolve));
     const warm = priority === 'normal' && python === this.defaultPython ? this.pool?.take(runEnded) : null;
@@ -179,8 +181,10 @@ export class SandboxRunner {
       this.log.warn({ request: requestId, container: sandbox.container.id, reason: why }, 'a sandbox failed during the run');
       return sandboxError(`the sandbox failed during the run, so its output was lost (${why})`);
     } finally {
-      endRun();
-      this.dispose(sandbox, requestId);
+      const afterDelivery = delivered ? settledWithin(delivered, DELIVERY_WAIT_MAX_MS) : undefined;
+      if (afterDelivery) void afterDelivery.then(endRun);
+      else endRun();
+      this.dispose(sandbox, requestId, afterDelivery);
     }
   }
 
@@ -274,9 +278,12 @@ export class SandboxRunner {
     sandboxUids.release(uid);
   }
 
-  /** Removal happens after the result is returned: users don't wait for it, drain() does. */
-  private dispose(sandbox: LaunchedSandbox, requestId?: string): void {
-    void destroy(sandbox, this.remover, { request: requestId });
+  /**
+   * Removal happens after the result is returned (once it is delivered, when `after` says so):
+   * users don't wait for it, drain() does.
+   */
+  private dispose(sandbox: LaunchedSandbox, requestId?: string, after?: Promise<void>): void {
+    void destroy(sandbox, this.remover, { request: requestId }, after);
   }
 
   /**

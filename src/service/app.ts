@@ -86,13 +86,17 @@ export function buildRunnerApp({ sandbox, config, log }: RunnerAppOptions): Runn
    */
   async function run(input: RunInput, reply: FastifyReply): Promise<RunResult> {
     const hungUp = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) hungUp.abort();
-    });
+    const delivered = new Promise<void>((resolve) =>
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) hungUp.abort();
+        resolve();
+      }),
+    );
     const signal = AbortSignal.any([cutRuns.signal, hungUp.signal]);
     const turn = queue.admit(async () => {
       const started = performance.now();
-      const result = await sandbox.run(input, { signal });
+      // The used container's removal and the pool's refill wait for the reply to be sent.
+      const result = await sandbox.run(input, { signal, delivered });
       metrics.recordRun(result, (performance.now() - started) / 1000);
       return result;
     }, hungUp.signal);

@@ -44,6 +44,29 @@ describe('the warm pool on the real engine', () => {
     expect(next.output).toBe('False\n');
   });
 
+  it("removes the used container once the caller says the result is delivered, or after 1 s at most", async () => {
+    const runner = pooledRunner(2);
+    await runner.warmPool!.whenFull();
+    const before = await leftovers(runner);
+    let deliver!: () => void;
+    const delivered = new Promise<void>((resolve) => (deliver = resolve));
+    expect(await runner.run({ code: 'print(1)' }, { delivered })).toMatchObject({ status: 'ok', output: '1\n' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const undelivered = new Set(await leftovers(runner));
+    expect(before.filter((id) => undelivered.has(id))).toHaveLength(2); // the used one waits
+    deliver();
+    await runner.drain();
+    const after = new Set(await leftovers(runner));
+    expect(before.filter((id) => after.has(id))).toHaveLength(1);
+
+    // A delivery that never comes holds the removal back for 1 s, not longer.
+    await runner.run({ code: 'pass' }, { delivered: new Promise(() => {}) });
+    const ended = Date.now();
+    await runner.drain();
+    expect(Date.now() - ended).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - ended).toBeLessThan(5_000);
+  });
+
   it('starts the wall clock at code delivery, not when the member was started', async () => {
     const runner = pooledRunner(1, 2);
     await runner.warmPool!.whenFull();

@@ -128,6 +128,26 @@ describe('a client that hangs up', () => {
   });
 });
 
+describe("the engine's work after a run", () => {
+  it('waits for the reply: the sandbox hears the result was delivered once the client has it', async () => {
+    let deliveredBeforeAnswer: boolean | undefined;
+    let delivered = false;
+    const sandbox = new FakeSandbox();
+    const run = sandbox.run.bind(sandbox);
+    sandbox.run = async (input, options = {}) => {
+      void options.delivered?.then(() => (delivered = true));
+      const result = await run(input, options);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      deliveredBeforeAnswer = delivered;
+      return result;
+    };
+    const url = await serve(sandbox);
+    expect((await postJson(`${url}/v1/runs`, { code: 'pass' })).status).toBe(200);
+    expect(deliveredBeforeAnswer).toBe(false);
+    await until('the delivery reported', () => delivered);
+  });
+});
+
 describe('draining (a stop)', () => {
   it('answers new requests 503 while an admitted run still finishes, then closes', async () => {
     const { sandbox, releaseAll, held } = heldSandbox();
