@@ -34,6 +34,11 @@ const HEALTH_PATH = '/healthz';
 /** What a drain allows beyond the run timeout, and what cancelled runs and the server's close may take. */
 const DRAIN_SLACK_MS = 5_000;
 const CLOSE_MS = 10_000;
+/**
+ * Once a reply is handed to the kernel, its client (often on this host, in the bench in this very
+ * process) needs a moment to read it: the engine's work after the run waits that long too.
+ */
+const READ_MOMENT_MS = 5;
 
 /**
  * The largest body worth reading: the input files at their total limit in base64 (4 bytes per 3),
@@ -89,7 +94,7 @@ export function buildRunnerApp({ sandbox, config, log }: RunnerAppOptions): Runn
     const delivered = new Promise<void>((resolve) =>
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) hungUp.abort();
-        resolve();
+        setTimeout(resolve, READ_MOMENT_MS);
       }),
     );
     const signal = AbortSignal.any([cutRuns.signal, hungUp.signal]);
