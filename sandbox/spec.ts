@@ -11,6 +11,17 @@ export const NORMAL_CPU_SHARES = 1024;
 export const LOW_PRIORITY_CPU_SHARES = 128;
 
 /**
+ * runc: the same bound as PidsLimit, as the `nproc` ulimit too. The kernel checks nproc before it
+ * copies the parent's memory map and the pids limit only after, so a fork bomb's failed forks cost
+ * it microseconds instead of milliseconds of kernel work on the CPUs every sandbox shares. nproc
+ * counts per uid, and each sandbox has a uid of its own (sandbox/uids.ts). gVisor forks inside its
+ * own kernel, and its Sentry's host threads need the higher pids floor.
+ */
+function processCap(limits: SandboxLimits, runtime: SandboxRuntime): NonNullable<Docker.HostConfig['Ulimits']> {
+  return runtime === 'runc' ? [{ Name: 'nproc', Soft: limits.pids, Hard: limits.pids }] : [];
+}
+
+/**
  * The only environment a sandbox sees: an explicit allowlist, never the bot's own environment,
  * so tokens and secrets cannot reach user code.
  */
@@ -114,8 +125,7 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid, priori
       { Name: 'fsize', Soft: tmpfsBytes, Hard: tmpfsBytes }, // no single file beyond the tmpfs
       { Name: 'core', Soft: 0, Hard: 0 }, // no core dumps
       { Name: 'cpu', Soft: cpuSeconds, Hard: cpuSeconds + 1 },
-      // Never 'nproc': it counts per host uid, not per container (a uid is unique only within one
-      // bot process, sandbox/uids.ts). PidsLimit is the per-container bound.
+      ...processCap(limits, runtime),
     ],
   };
   return {

@@ -3,7 +3,8 @@ import { randomInt } from 'node:crypto';
 /**
  * The uids sandboxes run as (each also its gid): one per live container, never shared. Linux keeps
  * some budgets per user: inotify instances, POSIX message queue bytes, pending signals (and so
- * timers), pipe buffer pages, file descriptors in flight over unix sockets, locked shared memory.
+ * timers), pipe buffer pages, file descriptors in flight over unix sockets, locked shared memory,
+ * and the processes the nproc ulimit allows (sandbox/spec.ts).
  * Were every sandbox the same user, one run could exhaust them for every run beside it.
  *
  * The block 0x70000000 + 64 Ki is one nothing else hands out: login users stay below 60000,

@@ -21,6 +21,12 @@ describe('buildContainerSpec', () => {
     expect(host.Ulimits).toContainEqual({ Name: 'cpu', Soft: 6, Hard: 7 });
   });
 
+  it('bounds processes by nproc as well as the pids limit on runc, by the pids limit alone on runsc', () => {
+    expect(host.Ulimits).toContainEqual({ Name: 'nproc', Soft: 64, Hard: 64 });
+    const runsc = buildContainerSpec({ image: 'img', runtime: 'runsc', limits: DEFAULT_LIMITS, labels: {}, uid: UID }).HostConfig!;
+    expect(runsc.Ulimits?.map((u) => u.Name)).not.toContain('nproc');
+  });
+
   it('is locked down', () => {
     expect(host).toMatchObject({
       NetworkMode: 'none',
@@ -38,12 +44,11 @@ describe('buildContainerSpec', () => {
     expect(spec).toMatchObject({ OpenStdin: true, StdinOnce: true, Tty: false, Labels: { a: 'b' } });
   });
 
-  it('never mounts anything from the host, adds capabilities or devices, or uses nproc', () => {
+  it('never mounts anything from the host or adds capabilities or devices', () => {
     for (const key of ['Binds', 'Mounts', 'Volumes', 'Devices', 'CapAdd', 'PidMode', 'UsernsMode', 'ReadonlyPaths']) {
       expect(host).not.toHaveProperty(key);
       expect(spec).not.toHaveProperty(key);
     }
-    expect(host.Ulimits?.map((u) => u.Name)).not.toContain('nproc');
     expect(JSON.stringify(spec)).not.toContain('docker.sock');
   });
 
