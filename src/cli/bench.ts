@@ -192,13 +192,14 @@ export async function benchCommand(args: string[]): Promise<number> {
     const evaluator = evaluatorOn(evalSandbox);
     const { pooled, evaluated: evaluatorPooled } = await pooledAndEvaluated(evalSandbox, evaluator, size.n);
     latency.runc_pooled = pooled;
+    progress('runc pooled, straight and through a runner service over HTTP (127.0.0.1), alternately');
+    const runnerHttp = await runnerHttpPath(await sandboxFor('runc', poolSize), config, log, size.httpRuns);
+    // The bombs go after the small differences above: the engine is still busy for a while after them.
     progress(`fairness: a bystander every ${BYSTANDER_GAP_MS / 1000} s, alone, then while 3 users run CPU, memory and fork bombs back to back`);
     await evalSandbox.whenWarm();
     const idle = await bystanderLatency(evaluator, size.n);
     const underBombs = await latencyUnderBombs(evaluator, size.n);
     await evalSandbox.close();
-    progress('runc pooled, straight and through a runner service over HTTP (127.0.0.1), alternately');
-    const runnerHttp = await runnerHttpPath(await sandboxFor('runc', poolSize), config, log, size.httpRuns);
     progress('runsc cold');
     latency.runsc_cold = await coldLatency('runsc');
     progress('runsc pooled');
