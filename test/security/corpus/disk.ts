@@ -56,6 +56,8 @@ export const disk: AttackClass = {
     },
     {
       name: 'filling /tmp with 4 KiB files stops at the tmpfs size (ENOSPC)',
+      // 4,096 files take gVisor seconds, and under the suite's own load once more than the default 5.
+      limits: { timeoutS: 15 },
       code: py`
         import errno, os
         n = 0
