@@ -11,7 +11,6 @@ import { maxReportBytes, readFilesReport } from './files.js';
 import type { FileLimits } from './limits.js';
 import { frameRequest, type RunInput } from './request.js';
 import type { FilesLeftOut, RunFile } from './result.js';
-import { LOW_PRIORITY_CPU_SHARES } from './spec.js';
 
 /**
  * The race-free life of one sandbox container (docs/architecture.md §3):
@@ -88,8 +87,6 @@ const COLLECT_SLACK_MS = 1_000;
 export interface ExecuteLimits {
   timeoutMs: number;
   files: FileLimits;
-  /** When set, the run's CPU weight drops to the low-priority one after this long. */
-  lowerWeightAfterMs?: number;
 }
 
 export async function launch(
@@ -220,8 +217,6 @@ export async function execute(
     if (sandbox.collector.programEnded) wallClock = setTimeout(() => stop('timeout'), collectMs);
     else stop('timeout');
   }, timeoutMs);
-  const longRun =
-    limits.lowerWeightAfterMs === undefined ? undefined : setTimeout(() => lowerCpuWeight(sandbox.container), limits.lowerWeightAfterMs);
   const abort = whenAborted(signal);
   let end: { exitCode: number; report: Buffer | null } | null;
   try {
@@ -244,7 +239,6 @@ export async function execute(
     return { cause, exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs: performance.now() - startedAt };
   } finally {
     clearTimeout(wallClock);
-    clearTimeout(longRun);
     abort.release();
   }
   const durationMs = performance.now() - startedAt;
@@ -313,11 +307,6 @@ async function oomEventLogged({ docker, container, launchedAt }: LaunchedSandbox
     events.once('end', () => settle(false));
     events.once('error', () => settle(false));
   });
-}
-
-/** Best effort: a run that ended meanwhile has nothing left to lower, and a busy engine just leaves it be. */
-function lowerCpuWeight(container: Docker.Container): void {
-  withDeadline(container.update({ CpuShares: LOW_PRIORITY_CPU_SHARES }), QUICK_CALL_MS, '').catch(() => {});
 }
 
 async function killContainer(container: Docker.Container): Promise<void> {

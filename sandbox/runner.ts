@@ -15,7 +15,7 @@ import { refuseCode, type RunInput, type RunOptions, type RunPriority } from './
 import { refuseInputFiles } from './files.js';
 import { inspectImage } from './image/ensure.js';
 import { refusePython, type PythonImage } from './image/pythons.js';
-import { buildContainerSpec, LONG_RUN_MS } from './spec.js';
+import { buildContainerSpec } from './spec.js';
 import { Turns } from './turns.js';
 import { sandboxUids } from './uids.js';
 
@@ -174,9 +174,7 @@ export class SandboxRunner {
     }
     try {
       const { timeoutS, files } = this.settings.limits;
-      // A long run yields the CPU to quick ones (spec.ts); runsc can't change a running sandbox's weight.
-      const lowerWeightAfterMs = priority === 'normal' && this.settings.runtime === 'runc' ? LONG_RUN_MS : undefined;
-      const ended = await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files, lowerWeightAfterMs }, signal);
+      const ended = await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files }, signal);
       return toRunResult(ended, await fullVersion);
     } catch (error) {
       const why = this.explain(error, python);

@@ -9,12 +9,6 @@ const MIB = 1024 * 1024;
 /** The kernel's default CPU weight, and the low-priority one (cgroup v1 cpu.shares). */
 export const NORMAL_CPU_SHARES = 1024;
 export const LOW_PRIORITY_CPU_SHARES = 128;
-/**
- * A run still going after this long drops to the low-priority CPU weight for the rest of it, as a
- * scheduler demotes a long job: quick runs (most chat runs end well within it) go first when the
- * CPUs are contended, and a bomb nobody knows about yet stops crowding them from its first run on.
- */
-export const LONG_RUN_MS = 200;
 
 /**
  * runc: the same bound as PidsLimit, as the `nproc` ulimit too. The kernel checks nproc before it

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL_REQUEST } from '../../sandbox/labels.js';
-import { LONG_RUN_MS, LOW_PRIORITY_CPU_SHARES, NORMAL_CPU_SHARES } from '../../sandbox/spec.js';
+import { LOW_PRIORITY_CPU_SHARES, NORMAL_CPU_SHARES } from '../../sandbox/spec.js';
 import { docker, eventually, leftovers, makeRunner } from '../support/sandbox.js';
 
 describe('a low-priority run', () => {
@@ -44,33 +44,5 @@ describe('low-priority runs', () => {
     });
     spans.sort((a, b) => a[0] - b[0]);
     expect(spans[1]![0]).toBeGreaterThanOrEqual(spans[0]![1]); // the second began after the first ended
-  });
-});
-
-describe('a run that goes on', () => {
-  const runner = makeRunner('runc', {}, { poolSize: 1 });
-
-  afterAll(async () => {
-    await runner.close();
-    expect(await leftovers(runner)).toEqual([]);
-  });
-
-  it(`drops to the low-priority CPU weight after ${LONG_RUN_MS} ms, pooled or cold`, async () => {
-    await runner.warmPool!.whenFull();
-    // The sandbox's own cgroup, as its cgroup namespace shows it, at the start and well after the threshold.
-    const code = [
-      'import time',
-      'weight = lambda: open("/sys/fs/cgroup/cpu/cpu.shares").read().strip()',
-      'print(weight())',
-      `time.sleep(${(LONG_RUN_MS * 3) / 1000})`,
-      'print(weight())',
-    ].join('\n');
-    const [pooled, cold] = await Promise.all([runner.run({ code }), runner.run({ code })]);
-    for (const result of [pooled, cold]) expect(result).toMatchObject({ status: 'ok', stdout: `${NORMAL_CPU_SHARES}\n${LOW_PRIORITY_CPU_SHARES}\n` });
-  });
-
-  it('keeps its weight when it ends sooner', async () => {
-    const result = await runner.run({ code: 'print(open("/sys/fs/cgroup/cpu/cpu.shares").read().strip())' });
-    expect(result).toMatchObject({ status: 'ok', stdout: `${NORMAL_CPU_SHARES}\n` });
   });
 });
