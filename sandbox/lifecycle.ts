@@ -15,8 +15,8 @@ import type { FilesLeftOut, RunFile } from './result.js';
 /**
  * The race-free life of one sandbox container (docs/architecture.md §3):
  * create → attach BEFORE start → register a `next-exit` wait BEFORE start → start   (launch)
- * → write the request to stdin and half-close → arm the wall clock → on timeout, output cap or a
- * broken end-of-run marker, SIGKILL → drain briefly → look for an OOM kill             (execute)
+ * → write the request to stdin and half-close → arm the wall clock once Python is up → on timeout,
+ * output cap or a broken end-of-run marker, SIGKILL → drain briefly → look for an OOM kill (execute)
  * → force-remove                                                                      (destroy)
  * A pooled sandbox is simply launched ahead of time; execution is identical.
  */
@@ -86,6 +86,8 @@ const COLLECT_SLACK_MS = 1_000;
 /** The limits execute() enforces. */
 export interface ExecuteLimits {
   timeoutMs: number;
+  /** How long Python may take to come up (up-signal.ts) before the time limit starts all the same. */
+  startupMs: number;
   files: FileLimits;
 }
 
@@ -209,14 +211,23 @@ export async function execute(
     }),
   );
   sandbox.stream.end(frameRequest(input, nonce, limits.files)); // the request, then half-close: EOF after it
-  const startedAt = performance.now();
-  // The time limit is the program's: a program that ended in time gets a moment more for the
+  // The time limit is the program's: it starts once Python is up (at once for a pooled member that
+  // is), or after `startupMs` all the same; a program that ended in time gets a moment more for the
   // sandbox to collect its files.
   const collectMs = limits.files.collectS * 1000 + COLLECT_SLACK_MS;
-  let wallClock = setTimeout(() => {
-    if (sandbox.collector.programEnded) wallClock = setTimeout(() => stop('timeout'), collectMs);
-    else stop('timeout');
-  }, timeoutMs);
+  let startedAt = performance.now();
+  let wallClock: NodeJS.Timeout | undefined;
+  let over = false;
+  const startClock = () => {
+    if (wallClock || over) return;
+    startedAt = performance.now();
+    wallClock = setTimeout(() => {
+      if (sandbox.collector.programEnded) wallClock = setTimeout(() => stop('timeout'), collectMs);
+      else stop('timeout');
+    }, timeoutMs);
+  };
+  const startupClock = setTimeout(startClock, limits.startupMs);
+  void sandbox.collector.up.then(startClock);
   const abort = whenAborted(signal);
   let end: { exitCode: number; report: Buffer | null } | null;
   try {
@@ -226,7 +237,7 @@ export async function execute(
         sandbox.exited.then((exitCode) => ({ exitCode, report: null })),
         abort.aborted.then(() => null),
       ]),
-      timeoutMs + collectMs + EXIT_REPORT_GRACE_MS,
+      limits.startupMs + timeoutMs + collectMs + EXIT_REPORT_GRACE_MS,
       'Docker did not report the end of the run',
     );
   } catch (error) {
@@ -238,6 +249,8 @@ export async function execute(
     if (!cause || !killed || !(await killed)) throw error;
     return { cause, exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs: performance.now() - startedAt };
   } finally {
+    over = true;
+    clearTimeout(startupClock);
     clearTimeout(wallClock);
     abort.release();
   }

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { MarkerScanner } from './end-marker.js';
+import { UpScanner } from './up-signal.js';
 
 export type StreamName = 'stdout' | 'stderr';
 
@@ -27,9 +28,9 @@ export interface MarkerEvents {
 
 /**
  * Collects a run's stdout and stderr under ONE byte cap shared by both. Every byte counts, except
- * the one end-of-run marker per stream: our memory is bounded by the cap whatever the program
- * prints, and once the output reaches the cap, later bytes are dropped and `onCapped` fires once,
- * so the runner can kill the container. Invalid UTF-8 becomes U+FFFD; a character split across
+ * the one end-of-run marker per stream and the up signal that opens stdout: our memory is bounded
+ * by the cap whatever the program prints, and once the output reaches the cap, later bytes are
+ * dropped and `onCapped` fires once, so the runner can kill the container. Invalid UTF-8 becomes U+FFFD; a character split across
  * chunks is decoded whole, because each stream keeps its own streaming decoder.
  */
 export class OutputCollector {
@@ -44,6 +45,13 @@ export class OutputCollector {
   private markers: { scanners: Record<StreamName, MarkerScanner>; events: MarkerEvents } | null = null;
   private saidBroken = false;
   private saidEnded = false;
+  private readonly upScanner = new UpScanner();
+  private sayUp!: (up: boolean) => void;
+  /**
+   * Settles once stdout's first bytes say whether Python came up: true when they are the up signal
+   * (up-signal.ts, never counted as output), false when they are anything else or never come.
+   */
+  readonly up = new Promise<boolean>((resolve) => (this.sayUp = resolve));
 
   constructor(
     private readonly capBytes: number,
@@ -67,6 +75,10 @@ export class OutputCollector {
   }
 
   push(stream: StreamName, chunk: Buffer): void {
+    if (stream === 'stdout' && this.upScanner.up === null) {
+      chunk = this.upScanner.feed(chunk);
+      if (this.upScanner.up !== null) this.sayUp(this.upScanner.up);
+    }
     if (!this.markers) return this.keep(stream, chunk);
     const { scanners, events } = this.markers;
     this.keep(stream, scanners[stream].feed(chunk));
@@ -94,6 +106,8 @@ export class OutputCollector {
 
   /** Everything captured so far, with any trailing partial character flushed as U+FFFD. */
   finish(): CapturedOutput {
+    this.keep('stdout', this.upScanner.flush());
+    this.sayUp(false); // a no-op once it has settled
     for (const stream of ['stdout', 'stderr'] as const) {
       const held = this.markers?.scanners[stream].flush();
       if (held) this.keep(stream, held);

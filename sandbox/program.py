@@ -37,6 +37,10 @@ for name in filter(None, os.environ.pop("SANDPIPER_PREIMPORT", "").split(",")):
     except Exception:
         pass
 
+# Python is up (sandbox/up-signal.ts): the run's time limit counts from here. The first bytes on
+# stdout, before any code has arrived.
+os.write(1, b"\0sandpiper:up\n")
+
 with open(int(sys.argv[1]), "rb") as request:
     request = json.loads(request.read())
 

@@ -38,7 +38,10 @@ export interface RunnerSettings {
   limits: SandboxLimits;
   /** Code larger than this is refused before any container is made. */
   maxCodeBytes: number;
-  /** How long Docker may take to create and start a sandbox before the run is given up. */
+  /**
+   * How long Docker may take to create and start a sandbox before the run is given up; and Python
+   * in it to come up before its time limit starts all the same.
+   */
   launchTimeoutMs?: number;
   /** Pre-started sandboxes kept ready once startPool() is called (0: every run starts cold). */
   poolSize?: number;
@@ -117,6 +120,10 @@ export class SandboxRunner {
     return { warm: this.pool?.readyCount ?? 0, createFailures: this.launchFailures, removeFailures: this.remover.failedAttempts };
   }
 
+  private get launchTimeoutMs(): number {
+    return this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
+  }
+
   /** The default Python: the first offered. */
   private get defaultPython(): PythonImage {
     return this.settings.pythons[0]!;
@@ -174,7 +181,7 @@ export class SandboxRunner {
     }
     try {
       const { timeoutS, files } = this.settings.limits;
-      const ended = await execute(sandbox, input, { timeoutMs: timeoutS * 1000, files }, signal);
+      const ended = await execute(sandbox, input, { timeoutMs: timeoutS * 1000, startupMs: this.launchTimeoutMs, files }, signal);
       return toRunResult(ended, await fullVersion);
     } catch (error) {
       const why = this.explain(error, python);
@@ -225,7 +232,7 @@ export class SandboxRunner {
   /** Creates and starts a sandbox, or gives up after the launch timeout. */
   private async launchWithin(python: PythonImage, idleMs: number, requestId?: string, priority: RunPriority = 'normal'): Promise<LaunchedSandbox> {
     const launching = this.launch(python, idleMs, requestId, priority);
-    const ms = this.settings.launchTimeoutMs ?? LAUNCH_TIMEOUT_MS;
+    const ms = this.launchTimeoutMs;
     try {
       return await withDeadline(launching, ms, `Docker did not start a sandbox within ${ms / 1000} s`);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDemuxer, OutputCollector, type StreamName } from '../../sandbox/output.js';
+import { UP_SIGNAL } from '../../sandbox/up-signal.js';
 
 function frame(type: 1 | 2, text: string | Buffer): Buffer {
   const payload = Buffer.isBuffer(text) ? text : Buffer.from(text);
@@ -64,5 +65,50 @@ describe('OutputCollector', () => {
     const collector = new OutputCollector(1024);
     collector.push('stdout', Buffer.from([0x6f, 0x6b, 0xff, 0x20, 0xe2, 0x82]));
     expect(collector.finish().stdout).toBe('ok\uFFFD \uFFFD');
+  });
+});
+
+describe('the up signal (the time limit starts when Python is up)', () => {
+  const outcome = async (collector: OutputCollector) => {
+    const captured = collector.finish();
+    return { up: await collector.up, stdout: captured.stdout, bytes: captured.bytes };
+  };
+
+  it('is read off the start of stdout however it is chunked, uncounted; the same bytes later are output', async () => {
+    const stdout = Buffer.concat([UP_SIGNAL, Buffer.from('hi\n'), UP_SIGNAL]);
+    for (const size of [1, 2, 5, UP_SIGNAL.length, UP_SIGNAL.length + 1, stdout.length]) {
+      const collector = new OutputCollector(1024);
+      let upBeforeOutput: boolean | null = null;
+      void collector.up.then((up) => (upBeforeOutput ??= up));
+      for (let i = 0; i < stdout.length; i += size) {
+        collector.push('stderr', Buffer.from('e'));
+        collector.push('stdout', stdout.subarray(i, i + size));
+      }
+      await Promise.resolve();
+      expect(upBeforeOutput).toBe(true);
+      expect(await outcome(collector)).toEqual({ up: true, stdout: `hi\n${UP_SIGNAL}`, bytes: 3 + UP_SIGNAL.length + Math.ceil(stdout.length / size) });
+    }
+  });
+
+  it('is not up when stdout starts with anything else, and nothing is lost', async () => {
+    const collector = new OutputCollector(1024);
+    collector.push('stdout', UP_SIGNAL.subarray(0, 5));
+    collector.push('stdout', Buffer.from('x'));
+    expect(await outcome(collector)).toEqual({ up: false, stdout: `${UP_SIGNAL.subarray(0, 5)}x`, bytes: 6 });
+  });
+
+  it('is not up when stdout ends before the signal is whole, and the bytes held back are output', async () => {
+    const collector = new OutputCollector(1024);
+    collector.push('stdout', UP_SIGNAL.subarray(0, 4));
+    expect(await outcome(collector)).toEqual({ up: false, stdout: `${UP_SIGNAL.subarray(0, 4)}`, bytes: 4 });
+  });
+
+  it('on stderr is output', async () => {
+    const collector = new OutputCollector(1024);
+    collector.push('stderr', UP_SIGNAL);
+    collector.push('stdout', Buffer.from('1'));
+    const captured = collector.finish();
+    expect(await collector.up).toBe(false);
+    expect(captured.stderr).toBe(UP_SIGNAL.toString());
   });
 });
