@@ -16,3 +16,32 @@ export function whenAborted(signal: AbortSignal | undefined): AbortWait {
   });
   return { aborted, release: () => signal.removeEventListener('abort', onAbort) };
 }
+
+/** A signal that aborts when any of its sources does, linked until released. */
+export interface LinkedSignal {
+  readonly signal: AbortSignal;
+  /** Stops listening to the sources (call it once the signal's work is over, whichever way). */
+  release(): void;
+}
+
+/**
+ * AbortSignal.any() that lets go of its sources. On Node 20, each AbortSignal.any() call leaves
+ * ~55 bytes on its sources for as long as they live (measured: heap +5 MB per 100,000 calls on one
+ * long-lived signal), and a bot's shutdown signal lives as long as the bot.
+ */
+export function anyAborted(sources: readonly (AbortSignal | undefined)[]): LinkedSignal {
+  const controller = new AbortController();
+  const live = sources.filter((source): source is AbortSignal => source !== undefined);
+  const aborted = live.find((source) => source.aborted);
+  if (aborted) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, release: () => {} };
+  }
+  const release = () => live.forEach((source) => source.removeEventListener('abort', onAbort));
+  const onAbort = (event: Event) => {
+    release();
+    controller.abort((event.target as AbortSignal).reason);
+  };
+  live.forEach((source) => source.addEventListener('abort', onAbort, { once: true }));
+  return { signal: controller.signal, release };
+}

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { anyAborted, type LinkedSignal } from '../sandbox/abort.js';
 import { refuseInputFiles } from '../sandbox/files.js';
 import { choosableVersions, refusePython, type PythonImage } from '../sandbox/image/pythons.js';
 import { refuseCode, type RunInput, type RunOptions } from '../sandbox/request.js';
@@ -113,6 +114,7 @@ export class Evaluator {
     const who = `${request.platform}:${request.user}`;
     const startedAt = performance.now();
     let shown: Promise<void> | undefined;
+    let cancel: LinkedSignal | undefined;
     try {
       log.debug({ ...context, code: request.code, stdin: request.stdin }, 'run requested');
       const tooBig = refuseCode(request.code + (request.timeit?.setup ?? ''), this.deps.maxCodeBytes);
@@ -131,7 +133,8 @@ export class Evaluator {
         log.info({ ...context, refused: 'python', python: request.python }, 'run refused');
         return this.refused(request, 'python', renderNotice(`Not run: ${otherPython}.`, profile));
       }
-      const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
+      cancel = anyAborted([options.signal, this.shutdown.signal]);
+      const { signal } = cancel;
       const { code, stdin, timeit, files, python } = request;
       const input: RunInput = {
         code,
@@ -189,6 +192,9 @@ export class Evaluator {
       log.error({ ...context, err: error }, 'run failed inside Sandpiper');
       this.observe({ platform: request.platform, outcome: 'failed' });
       return this.finish(renderNotice('Something went wrong on our side, so the code was not run. Try again.', profile), shown, options);
+    } finally {
+      // The run is over, or was cancelled (its signal then stays aborted): stop listening.
+      cancel?.release();
     }
   }
 

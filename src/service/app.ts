@@ -1,4 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { anyAborted } from '../../sandbox/abort.js';
 import { withDeadline } from '../../sandbox/deadline.js';
 import { formatKiB } from '../../sandbox/files.js';
 import type { RunInput } from '../../sandbox/request.js';
@@ -97,18 +98,20 @@ export function buildRunnerApp({ sandbox, config, log }: RunnerAppOptions): Runn
         setTimeout(resolve, READ_MOMENT_MS);
       }),
     );
-    const signal = AbortSignal.any([cutRuns.signal, hungUp.signal]);
+    const cancel = anyAborted([cutRuns.signal, hungUp.signal]);
     const turn = queue.admit(async () => {
       const started = performance.now();
       // The used container's removal and the pool's refill wait for the reply to be sent.
-      const result = await sandbox.run(input, { signal, delivered });
+      const result = await sandbox.run(input, { signal: cancel.signal, delivered });
       metrics.recordRun(result, (performance.now() - started) / 1000);
       return result;
     }, hungUp.signal);
     if (!turn) {
+      cancel.release();
       const description = `every sandbox is busy (${limiter.concurrency} at once) and the queue is full (${limiter.queue} waiting): try again in ${limiter.runSeconds} s`;
       throw new HttpProblem(statusProblem(429, description, { 'retry-after': String(limiter.runSeconds) }));
     }
+    void turn.then(cancel.release, cancel.release); // once the turn is over, nothing listens for a cancel
     const result = await turn.catch((error: unknown) => {
       if (hungUp.signal.aborted) return cancelledBeforeRun(); // given up while waiting: nobody is left to answer
       throw error;

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { anyAborted } from '../../sandbox/abort.js';
 import type { RunInput, RunOptions } from '../../sandbox/request.js';
 import { cancelledBeforeRun, runResultFromJson, sandboxError, type RunResult } from '../../sandbox/result.js';
 import type { Sandbox, SandboxReadiness } from '../../sandbox/sandbox.js';
@@ -98,13 +99,14 @@ export class RemoteSandbox implements Sandbox {
 
   private async attempt(runner: Runner, input: RunInput, signal: AbortSignal | undefined): Promise<Attempt> {
     const deadline = AbortSignal.timeout(this.settings.runMs + REQUEST_SLACK_MS);
+    const cancel = anyAborted([signal, deadline]);
     runner.outstanding++;
     try {
       const { status, body } = await this.call(`${runner.url}/v1/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.authorization() },
         body: JSON.stringify(requestBody(input)),
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        signal: cancel.signal,
       });
       if (status === 200) {
         const result = runResultFromJson(body);
@@ -130,6 +132,7 @@ export class RemoteSandbox implements Sandbox {
       const why = deadline.aborted ? `no answer within ${(this.settings.runMs + REQUEST_SLACK_MS) / 1000} s` : (code ?? (error as Error).message);
       return { result: this.failed(runner, why) };
     } finally {
+      cancel.release();
       runner.outstanding--;
     }
   }

@@ -1,0 +1,20 @@
+import { startRunnerService } from '/work/main/dist/src/service/start.js';
+import { loadConfig } from '/work/main/dist/src/config.js';
+import { createLogger } from '/work/main/dist/src/log.js';
+import { openBotSandbox } from '/work/main/dist/src/sandbox.js';
+import { Agent, request } from 'undici';
+const config = loadConfig();
+const log = createLogger('silent');
+const result = { status: 'ok', exitCode: 0, signal: null, output: '1\n', stdout: '1\n', stderr: '', outputBytes: 2, durationMs: 3, files: [], filesLeftOut: {}, python: '3.13.5' };
+const fake = { ready: Promise.resolve({ ok: true }), run: async () => ({ ...result }), whenWarm: async () => {}, close: async () => {}, stats: { warm: 1, createFailures: 0, removeFailures: 0 } };
+const local = { ...config, runner: { ...config.runner, host: '127.0.0.1', port: 0 } };
+const service = await startRunnerService(local, log, { sandbox: fake });
+const bot = openBotSandbox({ ...config, sandbox: { ...config.sandbox, runners: [service.url] } }, log);
+await bot.ready;
+const agent = new Agent();
+const N = 1000;
+const p50 = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(3);
+async function time(fn) { const a = []; for (let i = 0; i < N; i++) { const t = performance.now(); await fn(); a.push(performance.now() - t); } return p50(a); }
+const viaUndici = async () => { const r = await request(`${service.url}/v1/runs`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: '{"code":"print(1)"}' }); await r.body.json(); };
+for (let k = 0; k < 3; k++) console.log('bot', await time(() => bot.run({ code: 'print(1)' })), 'undici', await time(viaUndici));
+await bot.close(); await service.close(); process.exit(0);
