@@ -86,7 +86,7 @@ interface Soak {
   failed_runs: number;
   rss_start_mb: number;
   rss_end_mb: number;
-  /** Least-squares slope of RSS over the run count: flat memory is ~0. */
+  /** RSS's slope over the run count (Theil–Sen, from a tenth of the runs on): flat memory is ~0. */
   rss_mb_per_1000_runs: number;
 }
 

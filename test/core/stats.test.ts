@@ -23,10 +23,15 @@ describe('benchmark statistics', () => {
     expect(summaries.a.n).toBe(2);
   });
 
-  it('fits a trend by least squares, so one noisy sample barely moves it', () => {
+  it('fits a trend that one outlying sample does not move (Theil–Sen)', () => {
     expect(slope([[0, 50], [1000, 50], [2000, 50]])).toBe(0);
     expect(slope([[0, 50], [1000, 52], [2000, 54]])).toBeCloseTo(0.002);
-    expect(slope([[0, 50], [1000, 60], [2000, 50], [3000, 50], [4000, 50]])).toBeCloseTo(-0.001);
+    expect(slope([[0, 50], [1000, 60], [2000, 50], [3000, 50], [4000, 50]])).toBe(0);
+    // A soak whose RSS dipped once early, when the collector handed pages back: flat all the same.
+    const soak = [[1000, 125], [2000, 106], [3000, 125], [4000, 126], [5000, 125], [6000, 126], [7000, 125]] as const;
+    expect(Math.abs(slope(soak))).toBeLessThan(0.0005);
+    expect(slope([[0, 1], [10, 3], [20, 5], [30, 7]])).toBeCloseTo(0.2);
     expect(slope([[5, 1]])).toBeNaN();
+    expect(slope([[5, 1], [5, 2]])).toBeNaN();
   });
 });
