@@ -53,6 +53,11 @@ export class OutputCollector {
    */
   readonly up = new Promise<boolean>((resolve) => (this.sayUp = resolve));
 
+  /** True once `up` has settled: Python has started (or stdout ended without saying so). */
+  get upSettled(): boolean {
+    return this.upScanner.up !== null;
+  }
+
   constructor(
     private readonly capBytes: number,
     private readonly onCapped: () => void = () => {},

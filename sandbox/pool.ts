@@ -77,10 +77,13 @@ export class SandboxPool {
     return this.ready.length;
   }
 
-  /** Resolves once the pool holds `size` members (or rejects after `timeoutMs`). For tests and the bench. */
+  /**
+   * Resolves once the pool holds `size` members whose Python is up (or rejects after `timeoutMs`):
+   * a run then measures the pooled path, not an interpreter's start-up. For tests and the bench.
+   */
   async whenFull(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.ready.length < this.settings.size) {
+    while (this.ready.length < this.settings.size || !this.ready.every((member) => member.collector.upSettled)) {
       if (Date.now() > deadline) throw new Error(`pool not full after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -97,7 +97,7 @@ describe('the warm pool on the real engine', () => {
 describe('SandboxPool bookkeeping', () => {
   /** A stand-in member: alive, launched now. */
   function fakeMember(): LaunchedSandbox {
-    return { isAlive: () => true, launchedAt: Date.now() } as unknown as LaunchedSandbox;
+    return { isAlive: () => true, launchedAt: Date.now(), collector: { upSettled: true } } as unknown as LaunchedSandbox;
   }
   const discarded: LaunchedSandbox[] = [];
   const discard = async (member: LaunchedSandbox) => void discarded.push(member);
