@@ -102,11 +102,15 @@ export function pooledAndEvaluated(
 }
 
 /** Hostile snippets, one per abuser, each using up a different quota until it is killed. */
-export const BOMBS = [
-  'while True:\n    pass', // CPU until the wall clock
-  'x = []\nwhile True:\n    x.append(bytearray(1 << 20))', // memory until the OOM killer
-  'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass', // processes
-];
+export const BOMBS = {
+  cpu: 'while True:\n    pass', // until the wall clock
+  memory: 'x = []\nwhile True:\n    x.append(bytearray(1 << 20))', // until the OOM killer
+  fork: 'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass', // processes
+};
+export type BombName = keyof typeof BOMBS;
+
+/** How each bomb's runs ended, by status: evidence that the bombs really ran during the figure. */
+export type BombRuns = Record<BombName, Record<string, number>>;
 
 /**
  * How long the bystander waits after a reply before its next request: a brisk chat user. Back to
@@ -130,16 +134,22 @@ export function bystanderLatency(evaluator: Evaluator, n: number): Promise<Laten
 
 /**
  * Fairness: the bystander's latency while other users run bombs back to back (through the
- * evaluator, so the limiter is part of it). The bombs stop after.
+ * evaluator, so the limiter is part of it), and how the bombs' runs ended. The bombs stop after.
  */
-export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promise<LatencySummary> {
+export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promise<{ latency: LatencySummary; bombRuns: BombRuns }> {
   let bombing = true;
-  const abusers = BOMBS.map(async (bomb, i) => {
-    while (bombing) await evaluate(evaluator, `abuser${i}`, bomb);
+  const bombRuns = Object.fromEntries(Object.keys(BOMBS).map((name) => [name, {}])) as BombRuns;
+  const abusers = Object.entries(BOMBS).map(async ([name, bomb]) => {
+    const ended = bombRuns[name as BombName];
+    while (bombing) {
+      const { status } = await evaluate(evaluator, `abuser-${name}`, bomb);
+      const outcome = status ?? 'refused'; // a notice: nothing ran
+      ended[outcome] = (ended[outcome] ?? 0) + 1;
+    }
   });
   await pause(500); // let the bombs get going
   try {
-    return await bystanderLatency(evaluator, n);
+    return { latency: await bystanderLatency(evaluator, n), bombRuns };
   } finally {
     bombing = false;
     await Promise.all(abusers);

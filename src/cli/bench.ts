@@ -16,6 +16,7 @@ import {
   sandboxLatency,
   soak,
   throughput,
+  type BombRuns,
   type SoakSample,
 } from '../bench/paths.js';
 import { runnerHttpPath, runnersThroughput } from '../bench/runners.js';
@@ -56,7 +57,8 @@ interface BenchReport {
    */
   runner_http: { in_process: LatencySummary; over_http: LatencySummary; added_ms_p50: number };
   /** A bystander's trivial runs, BYSTANDER_GAP_MS apart: alone, then while three users run bombs back to back. */
-  fairness: { gap_ms: number; idle: LatencySummary; under_bombs: LatencySummary; p50_ratio: number; p95_ratio: number };
+  /** `bomb_runs`: how each bomb's runs ended, by status (they ran all through `under_bombs`). */
+  fairness: { gap_ms: number; idle: LatencySummary; under_bombs: LatencySummary; bomb_runs: BombRuns; p50_ratio: number; p95_ratio: number };
   throughput_rps: number;
   /** Bare `create → start → wait → remove` per second with the same callers: Docker's own ceiling. */
   engine_ceiling_rps: number;
@@ -198,7 +200,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     progress(`fairness: a bystander every ${BYSTANDER_GAP_MS / 1000} s, alone, then while 3 users run CPU, memory and fork bombs back to back`);
     await evalSandbox.whenWarm();
     const idle = await bystanderLatency(evaluator, size.n);
-    const underBombs = await latencyUnderBombs(evaluator, size.n);
+    const { latency: underBombs, bombRuns } = await latencyUnderBombs(evaluator, size.n);
     await evalSandbox.close();
     progress('runsc cold');
     latency.runsc_cold = await coldLatency('runsc');
@@ -261,6 +263,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       gap_ms: BYSTANDER_GAP_MS,
       idle,
       under_bombs: underBombs,
+      bomb_runs: bombRuns,
       p50_ratio: ratio(underBombs.p50_ms, idle.p50_ms),
       p95_ratio: ratio(underBombs.p95_ms, idle.p95_ms),
     };
@@ -387,6 +390,10 @@ function table(report: BenchReport): string {
   row('  … through a runner', report.runner_http.over_http);
   row(`bystander, ${report.fairness.gap_ms / 1000} s apart`, report.fairness.idle);
   row('  … during 3 bombs', report.fairness.under_bombs);
+  const bombs = Object.entries(report.fairness.bomb_runs).map(([name, ended]) =>
+    `${name}: ${Object.entries(ended).map(([status, count]) => `${count} ${status}`).join(', ') || 'none'}`,
+  );
+  lines.push(`  bombs run meanwhile, by how they ended: ${bombs.join('; ')}`);
   lines.push('', `host python3: ${report.machine.host_python}; pool size ${report.machine.pool_size}; image ${report.machine.image}`);
   for (const [version, { image, python, size_mb }] of Object.entries(report.pythons)) {
     lines.push(`Python ${version}: ${image}, Python ${python ?? '?'}, ${size_mb ?? '?'} MB`);

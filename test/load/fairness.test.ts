@@ -25,10 +25,14 @@ describe('fairness', () => {
   });
 
   it("a bystander's trivial runs all succeed while three users run bombs back to back, which run at low priority from their second run on", async () => {
-    const latency = await latencyUnderBombs(evaluator, 6);
+    const { latency, bombRuns } = await latencyUnderBombs(evaluator, 6);
     expect(latency.n).toBe(6); // every run was ok (a failed one throws)
+    // The bombs ran, and ended at the limits they are bombs against.
+    expect(Object.keys(bombRuns.cpu)).toEqual(['timeout']);
+    expect(Object.keys(bombRuns.memory)).toEqual(['memory']);
+    expect(['timeout', 'memory']).toEqual(expect.arrayContaining(Object.keys(bombRuns.fork)));
     expect(new Set(priorities.get(TRIVIAL))).toEqual(new Set(['normal']));
-    for (const bomb of BOMBS) {
+    for (const bomb of Object.values(BOMBS)) {
       const [first, ...later] = priorities.get(bomb) ?? [];
       expect(first).toBe('normal');
       expect(later.length).toBeGreaterThan(0);
