@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { anyAborted } from '../../sandbox/abort.js';
 import { withDeadline } from '../../sandbox/deadline.js';
@@ -62,6 +63,8 @@ export function buildRunnerApp({ sandbox, config, log }: RunnerAppOptions): Runn
   const health = new HealthCheck(sandbox, runMs + PROBE_START_MS);
   /** Aborted when a drain runs out of time: what is still running is cancelled. */
   const cutRuns = new AbortController();
+  // Every run admitted listens for it, and lets go when it ends: many listeners are the load.
+  setMaxListeners(0, cutRuns.signal);
   let draining = false;
 
   const app = Fastify({ bodyLimit, logger: false });

@@ -1,4 +1,4 @@
-import { getEventListeners } from 'node:events';
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { anyAborted } from '../../sandbox/abort.js';
 
@@ -23,6 +23,7 @@ describe('anyAborted', () => {
 
   it('once released, leaves nothing on a long-lived source, and a later abort no longer reaches it', () => {
     const shutdown = new AbortController();
+    setMaxListeners(0, shutdown.signal); // as a bot's shutdown signal is: many runs listen at once
     const links = Array.from({ length: 1000 }, () => anyAborted([shutdown.signal, new AbortController().signal]));
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1000);
     links.forEach((link) => link.release());
