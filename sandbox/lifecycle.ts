@@ -215,16 +215,24 @@ export async function execute(
   // is), or after `startupMs` all the same; a program that ended in time gets a moment more for the
   // sandbox to collect its files.
   const collectMs = limits.files.collectS * 1000 + COLLECT_SLACK_MS;
-  let startedAt = performance.now();
+  const requestedAt = performance.now();
+  let clockStartedAt: number | null = null;
+  /** When Python was up for this request: at the request for a pooled member up before it. */
+  const upFor = () => Math.max(requestedAt, sandbox.collector.upAt ?? requestedAt);
+  /** When the program's time began: the clock's start, or Python's up signal if the run ended first. */
+  const startedAt = () => clockStartedAt ?? upFor();
   let wallClock: NodeJS.Timeout | undefined;
   let over = false;
   const startClock = () => {
-    if (wallClock || over) return;
-    startedAt = performance.now();
-    wallClock = setTimeout(() => {
-      if (sandbox.collector.programEnded) wallClock = setTimeout(() => stop('timeout'), collectMs);
-      else stop('timeout');
-    }, timeoutMs);
+    if (clockStartedAt !== null || over) return;
+    clockStartedAt = sandbox.collector.upAt === null ? performance.now() : upFor();
+    wallClock = setTimeout(
+      () => {
+        if (sandbox.collector.programEnded) wallClock = setTimeout(() => stop('timeout'), collectMs);
+        else stop('timeout');
+      },
+      Math.max(0, clockStartedAt + timeoutMs - performance.now()),
+    );
   };
   const startupClock = setTimeout(startClock, limits.startupMs);
   void sandbox.collector.up.then(startClock);
@@ -247,14 +255,14 @@ export async function execute(
     // means the engine itself is in trouble, and that is the answer instead.
     const killed = killAccepted as Promise<boolean> | null; // set in stop(), which TypeScript can't see
     if (!cause || !killed || !(await killed)) throw error;
-    return { cause, exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs: performance.now() - startedAt };
+    return { cause, exitCode: null, oomKilled: false, captured: sandbox.collector.finish(), durationMs: performance.now() - startedAt() };
   } finally {
     over = true;
     clearTimeout(startupClock);
     clearTimeout(wallClock);
     abort.release();
   }
-  const durationMs = performance.now() - startedAt;
+  const durationMs = performance.now() - startedAt();
   if (end === null) {
     // The caller has stopped caring: don't wait for Docker to report the exit (the engine may be
     // wedged, and shutdown waits on this). The runner removes the container right after.

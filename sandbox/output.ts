@@ -48,6 +48,11 @@ export class OutputCollector {
   private readonly upScanner = new UpScanner();
   private sayUp!: (up: boolean) => void;
   /**
+   * When the up signal arrived (performance.now()), taken as it is read: the run's output and its
+   * end can come in the same chunk, before anything awaiting `up` runs.
+   */
+  upAt: number | null = null;
+  /**
    * Settles once stdout's first bytes say whether Python came up: true when they are the up signal
    * (up-signal.ts, never counted as output), false when they are anything else or never come.
    */
@@ -82,6 +87,7 @@ export class OutputCollector {
   push(stream: StreamName, chunk: Buffer): void {
     if (stream === 'stdout' && this.upScanner.up === null) {
       chunk = this.upScanner.feed(chunk);
+      if (this.upScanner.up) this.upAt = performance.now();
       if (this.upScanner.up !== null) this.sayUp(this.upScanner.up);
     }
     if (!this.markers) return this.keep(stream, chunk);

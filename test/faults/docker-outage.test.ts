@@ -46,6 +46,8 @@ describe('Docker going away in the middle of runs', () => {
     expect(during.status).toBe('sandbox_error');
     expect(during.reason).toMatch(/Docker is not reachable/);
 
+    // Long enough away for the pool's backed-off refills to fail more than once (250, 500 ms, …).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 2000 - Date.now())));
     // Docker is back: the next runs work and the pool refills, with nothing restarted by hand.
     await proxy.restore();
     const after = await runner.run({ code: 'print("back")' });

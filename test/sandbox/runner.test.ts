@@ -29,7 +29,17 @@ describe.each(RUNTIME_MODES)('sandbox runner on %s (%s)', (runtime, mode) => {
     expect(result).toMatchObject({ status: 'ok', exitCode: 0, signal: null, output: 'hello 42\n' });
     expect(result.stdout).toBe('hello 42\n');
     expect(result.outputBytes).toBe(9);
-    expect(result.durationMs).toBeGreaterThan(0);
+  });
+
+  it("durationMs is the program's own time, from when its Python was up", async () => {
+    // A trivial program's whole run can arrive in one chunk with its Python's up signal: ~0 ms.
+    const trivial = await runner.run({ code: 'pass' });
+    expect(trivial.durationMs).toBeGreaterThanOrEqual(0);
+    expect(trivial.durationMs).toBeLessThan(1000);
+    const sleeper = await runner.run({ code: 'import time\ntime.sleep(0.3)' });
+    expect(sleeper.status).toBe('ok');
+    expect(sleeper.durationMs).toBeGreaterThanOrEqual(250);
+    expect(sleeper.durationMs).toBeLessThan(2000);
   });
 
   it('an uncaught exception → error, exit 1, with the traceback of main.py only', async () => {
