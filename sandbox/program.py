@@ -2,7 +2,8 @@
 # exists, with sys.argv[1] naming a descriptor: it reads the request from there until end-of-file
 # (JSON: the code, and for timeit the setup) and runs it; stdin is left to the program. How it
 # exits is what the bootstrap reports.
-import atexit, builtins, io, json, linecache, os, sys, traceback, types
+# json is imported already (bootstrap.py); traceback (~5 ms) only when something needs printing.
+import atexit, builtins, io, json, linecache, os, sys, types
 
 
 class WholeWrites(io.FileIO):
@@ -116,6 +117,8 @@ except SystemExit as error:
     status = exit_code(error.code)
 except BaseException as error:
     # Hide this file's own frame: users should see only their program in the traceback.
+    import traceback
+
     traceback.print_exception(type(error), error, error.__traceback__.tb_next)
     status = 1
 
@@ -125,6 +128,8 @@ if plots is not None:
     try:
         plots.save_figures()
     except Exception:
+        import traceback
+
         traceback.print_exc()
 
 # Python's own shutdown up to the last output a program means to give: its non-daemon threads,
