@@ -32,6 +32,9 @@ export interface LinkedSignal {
 export function anyAborted(sources: readonly (AbortSignal | undefined)[]): LinkedSignal {
   const controller = new AbortController();
   const live = sources.filter((source): source is AbortSignal => source !== undefined);
+  // One source is its own link: nothing to listen to, nothing to let go of (a run without a signal
+  // of its own, say, linked to the shutdown alone).
+  if (live.length === 1) return { signal: live[0]!, release: () => {} };
   const aborted = live.find((source) => source.aborted);
   if (aborted) {
     controller.abort(aborted.reason);

@@ -30,8 +30,9 @@ export interface MarkerEvents {
  * Collects a run's stdout and stderr under ONE byte cap shared by both. Every byte counts, except
  * the one end-of-run marker per stream and the up signal that opens stdout: our memory is bounded
  * by the cap whatever the program prints, and once the output reaches the cap, later bytes are
- * dropped and `onCapped` fires once, so the runner can kill the container. Invalid UTF-8 becomes U+FFFD; a character split across
- * chunks is decoded whole, because each stream keeps its own streaming decoder.
+ * dropped and `onCapped` fires once, so the runner can kill the container. Invalid UTF-8 becomes
+ * U+FFFD; a character split across chunks is decoded whole, because each stream keeps its own
+ * streaming decoder.
  */
 export class OutputCollector {
   private readonly pieces: string[] = [];
