@@ -1,20 +1,22 @@
 # Runs inside the sandbox, under tini, as `python3 -u -c <this file> <program.py's source>`. It
 # forks the program's process (program.py) at once, then reads one framed request from stdin
-# (sandbox/request.ts): a header "<nonce> <metadata byte count, 10 digits>\n", the metadata as JSON
-# (the code, how to run it, the input files' names and sizes, the limits for collecting files), then
-# the input files' bytes. It writes the input files to the working directory and hands the rest to
-# the program; whatever follows on stdin is the program's own stdin (for input()). Once the
-# program's process has exited, it ends whatever the program left running, collects the files the
-# run left behind (sandbox/files.ts reads them), and writes the end-of-run marker
+# (sandbox/request.ts): a header "<nonce> <metadata byte count, 10 digits>\n", the metadata in
+# marshal (the code, how to run it, the input files' names and sizes, the limits for collecting
+# files), then the input files' bytes. It writes the input files to the working directory and hands
+# the rest to the program; whatever follows on stdin is the program's own stdin (for input()). Once
+# the program's process has exited, it ends whatever the program left running, collects the files
+# the run left behind (sandbox/files.ts reads them), and writes the end-of-run marker
 # (sandbox/end-marker.ts).
 #
 # The nonce is why this is a process of its own: only here is it ever in memory, and the program,
 # although it runs as the same uid, can't read this process (it is not dumpable: no /proc/<pid>/mem,
 # process_vm_readv or ptrace without CAP_SYS_PTRACE) nor interrupt it (its signals are blocked).
 # The program's process is forked before any request exists (one interpreter start-up for both).
-# json before the fork: both processes need it, and it is the costliest import of either (~12 ms
-# of CPU with the `re` it pulls in); the program's process inherits it instead of importing it again.
-import json, os, signal, sys
+# Every import here is paid in every run, so this file and program.py import only what is built
+# into the interpreter or cheap: requests come in marshal (sandbox/marshal.ts), not JSON (`json`
+# pulls in `re` and `enum`, ~6 ms of CPU), and signals come from `_signal`, the module `signal`
+# wraps in enums (~6 ms more).
+import _signal, marshal, os, sys
 
 # matplotlib's font cache, built into the image: linked where matplotlib looks for it (under
 # HOME=/tmp, which is empty at each start), so no run rebuilds it. Before the fork: a pre-started
@@ -40,7 +42,7 @@ if program == 0:
         os._exit(70)  # program.py ends with os._exit: never fall through into the part below
 
 os.close(code_out)
-signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+_signal.pthread_sigmask(_signal.SIG_BLOCK, _signal.valid_signals())
 
 import ctypes, stat, time
 
@@ -94,7 +96,7 @@ def create(path):
 
 
 nonce = fields[0]
-request = json.loads(read(0, int(fields[1])))
+request = marshal.loads(read(0, int(fields[1])))
 inputs = {}
 for entry in request["files"]:
     data = read(0, entry["size"])
@@ -104,7 +106,7 @@ for entry in request["files"]:
     inputs[entry["name"]] = data
 try:
     program_request = {"code": request["code"], "timeit": request["timeit"], "argv": request["argv"]}
-    write_all(code_in, json.dumps(program_request).encode())
+    write_all(code_in, marshal.dumps(program_request))
 except OSError:
     pass  # the program's process is gone already: its exit status tells how
 os.close(code_in)
@@ -122,7 +124,7 @@ def end_leftovers(deadline):
     uid but this one and init) is killed, and gone before the files are read or the marker written,
     so nothing can change them or write after the marker."""
     try:
-        os.kill(-1, signal.SIGKILL)
+        os.kill(-1, _signal.SIGKILL)
     except ProcessLookupError:
         return  # nothing was left running
     me = os.getpid()
@@ -200,13 +202,14 @@ def collect(limits, deadline):
 
 
 def report(files, left_out):
-    """The files as sandbox/files.ts reads them: per file a JSON line with its path and size, then
-    its bytes; then one JSON line of what was left out."""
+    """The files as sandbox/files.ts reads them: per file a line "file <path bytes> <size>", then
+    the path and the file's bytes; last, a line "left_out" and " <reason>=<count>" per reason."""
     parts = []
     for path, data in files:
-        name = os.fsencode(path).decode("utf-8", "replace")
-        parts += [json.dumps({"path": name, "size": len(data)}).encode(), b"\n", data]
-    parts += [json.dumps({"left_out": left_out}).encode(), b"\n"]
+        name = os.fsencode(path)
+        parts += [b"file %d %d\n" % (len(name), len(data)), name, data]
+    counts = b"".join(b" %s=%d" % (reason.encode(), count) for reason, count in left_out.items())
+    parts.append(b"left_out%s\n" % counts)
     return b"".join(parts)
 
 

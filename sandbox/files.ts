@@ -5,20 +5,23 @@ import type { FilesLeftOut, LeftOutReason, RunFile } from './result.js';
  * Files in and out of a run. In: the request carries them, and the bootstrap writes them to the
  * working directory before the code runs. Out: once the program has ended, the bootstrap collects
  * what the run created or changed there and sends it after its end-of-run marker on stdout
- * (bootstrap.py), as a report: per file a JSON line `{"path", "size"}` and then its bytes; last,
- * a JSON line `{"left_out": {reason: count}}`.
+ * (bootstrap.py), as a report: per file a line `file <path bytes> <size>`, then the path and the
+ * file's bytes; last, a line `left_out` with a ` <reason>=<count>` per reason. (Plain text, not
+ * JSON: the sandbox writes it without an import, as it reads the request, sandbox/marshal.ts.)
  *
  * The report comes from inside the sandbox, so it is read here as untrusted: every limit is
  * applied again, paths are checked, and a malformed report gives no files at all.
  */
 
-/** The longest header line of one file accepted: a path of 4 KiB, each byte escaped as \uXXXX. */
-const HEADER_MAX_BYTES = 32 * 1024;
+/** The longest line of a report: `file`, two numbers, or `left_out` and every reason's count. */
+const LINE_MAX_BYTES = 128;
+/** The longest path collected: 16 folders deep, each name at most 255 bytes, and the slashes. */
+const PATH_MAX_BYTES = 4096;
 const REASONS: readonly LeftOutReason[] = ['count', 'size', 'total', 'walk'];
 
 /** The most bytes a report may have under these limits: the marker refuses a longer one. */
 export function maxReportBytes(limits: FileLimits): number {
-  return limits.totalKb * 1024 + (limits.count + 2) * HEADER_MAX_BYTES;
+  return limits.totalKb * 1024 + (limits.count + 1) * (LINE_MAX_BYTES + PATH_MAX_BYTES);
 }
 
 /** What the bootstrap gets to collect with (its side of the same limits). */
@@ -42,24 +45,27 @@ export function readFilesReport(report: Buffer, limits: FileLimits): { files: Ru
   let at = 0;
   while (at < report.length) {
     const end = report.indexOf(0x0a, at);
-    if (end < 0 || end - at > HEADER_MAX_BYTES) return malformed();
-    const header = parseHeader(report.subarray(at, end));
+    if (end < 0 || end - at > LINE_MAX_BYTES) return malformed();
+    const line = parseLine(report.subarray(at, end).toString('latin1'));
     at = end + 1;
-    if (header === null) return malformed();
-    if ('leftOut' in header) {
+    if (line === null) return malformed();
+    if ('leftOut' in line) {
       if (at !== report.length) return malformed();
-      for (const reason of REASONS) if (header.leftOut[reason] !== undefined) skip(reason, header.leftOut[reason]);
+      for (const reason of REASONS) if (line.leftOut[reason] !== undefined) skip(reason, line.leftOut[reason]);
       return { files, leftOut };
     }
-    if (at + header.size > report.length) return malformed();
-    const bytes = report.subarray(at, at + header.size);
-    at += header.size;
+    if (at + line.pathBytes + line.size > report.length) return malformed();
+    const path = report.subarray(at, at + line.pathBytes).toString('utf8'); // bytes that aren't UTF-8 read as U+FFFD
+    at += line.pathBytes;
+    const bytes = report.subarray(at, at + line.size);
+    at += line.size;
+    if (!isRelativePath(path)) return malformed();
     if (files.length === limits.count) skip('count');
-    else if (header.size > limits.fileKb * 1024) skip('size');
-    else if (total + header.size > limits.totalKb * 1024) skip('total');
+    else if (line.size > limits.fileKb * 1024) skip('size');
+    else if (total + line.size > limits.totalKb * 1024) skip('total');
     else {
-      files.push({ name: header.path, bytes: new Uint8Array(bytes) });
-      total += header.size;
+      files.push({ name: path, bytes: new Uint8Array(bytes) });
+      total += line.size;
     }
   }
   return malformed();
@@ -70,31 +76,24 @@ function malformed(): { files: RunFile[]; leftOut: FilesLeftOut } {
   return { files: [], leftOut: { unreadable: 0 } };
 }
 
-type Header = { path: string; size: number } | { leftOut: FilesLeftOut };
+type Line = { pathBytes: number; size: number } | { leftOut: FilesLeftOut };
 
-function parseHeader(line: Buffer): Header | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line.toString('utf8'));
-  } catch {
-    return null;
+const FILE_LINE = /^file (0|[1-9]\d{0,9}) (0|[1-9]\d{0,9})$/;
+const COUNT = /^(0|[1-9]\d{0,9})$/;
+
+function parseLine(line: string): Line | null {
+  const file = FILE_LINE.exec(line);
+  if (file) {
+    const pathBytes = Number(file[1]);
+    return pathBytes > 0 && pathBytes <= PATH_MAX_BYTES ? { pathBytes, size: Number(file[2]) } : null;
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Record<string, unknown>;
-  if ('left_out' in record) return readLeftOut(record.left_out);
-  const { path, size } = record;
-  if (typeof path !== 'string' || !isRelativePath(path)) return null;
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return null;
-  return { path, size };
-}
-
-function readLeftOut(value: unknown): Header | null {
-  if (typeof value !== 'object' || value === null) return null;
+  const [word, ...counts] = line.split(' ');
+  if (word !== 'left_out') return null;
   const leftOut: FilesLeftOut = {};
-  for (const [reason, count] of Object.entries(value)) {
-    if (!(REASONS as readonly string[]).includes(reason)) return null;
-    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) return null;
-    leftOut[reason as LeftOutReason] = count;
+  for (const entry of counts) {
+    const [reason = '', count = '', ...rest] = entry.split('=');
+    if (rest.length || !(REASONS as readonly string[]).includes(reason) || !COUNT.test(count)) return null;
+    leftOut[reason as LeftOutReason] = Number(count);
   }
   return { leftOut };
 }

@@ -1,9 +1,9 @@
 # Runs the user's program, in a process the bootstrap (bootstrap.py) forks before any request
 # exists, with sys.argv[1] naming a descriptor: it reads the request from there until end-of-file
-# (JSON: the code, and for timeit the setup) and runs it; stdin is left to the program. How it
-# exits is what the bootstrap reports.
-# json is imported already (bootstrap.py); traceback (~5 ms) only when something needs printing.
-import atexit, builtins, io, json, linecache, os, sys, types
+# (in marshal: the code, and for timeit the setup) and runs it; stdin is left to the program. How
+# it exits is what the bootstrap reports. Imports cost every run: traceback (~5 ms) is imported only
+# when something needs printing.
+import atexit, builtins, io, linecache, marshal, os, sys, types
 
 
 class WholeWrites(io.FileIO):
@@ -43,7 +43,7 @@ for name in filter(None, os.environ.pop("SANDPIPER_PREIMPORT", "").split(",")):
 os.write(1, b"\0sandpiper:up\n")
 
 with open(int(sys.argv[1]), "rb") as request:
-    request = json.loads(request.read())
+    request = marshal.loads(request.read())
 
 # The interpreter's own command line instead of code (`python3 -c CODE`, `python3 main.py`,
 # `python3 -m timeit …`: snekbox's `args`): this process becomes that interpreter, so every option

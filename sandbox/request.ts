@@ -1,4 +1,5 @@
 import { collectLimits, formatKiB } from './files.js';
+import { marshalDump } from './marshal.js';
 import type { FileLimits } from './limits.js';
 import type { RunFile } from './result.js';
 
@@ -42,24 +43,21 @@ export interface RunOptions {
 export type RunPriority = 'normal' | 'low';
 
 /**
- * The wire format the bootstrap reads: "<nonce> <metadata bytes, 10 digits>\n", the metadata as JSON
- * (the code, timeit's setup or the interpreter's arguments, the input files' names and sizes, the
- * limits for collecting files),
+ * The wire format the bootstrap reads: "<nonce> <metadata bytes, 10 digits>\n", the metadata in
+ * Python's marshal format (sandbox/marshal.ts says why): the code, timeit's setup or the
+ * interpreter's arguments, the input files' names and sizes, the limits for collecting files;
  * then each input file's bytes, then the program's stdin. The header has a fixed length (28 bytes
  * with the 16-digit nonce), so the bootstrap takes it in one read without touching the program's
  * stdin.
  */
 export function frameRequest({ code, stdin = '', files = [], timeit, argv }: RunInput, nonce: string, limits: FileLimits): Buffer {
-  const metadata = Buffer.from(
-    JSON.stringify({
-      code,
-      timeit: timeit ?? null,
-      argv: argv ?? null,
-      files: files.map(({ name, bytes }) => ({ name, size: bytes.length })),
-      collect: collectLimits(limits),
-    }),
-    'utf8',
-  );
+  const metadata = marshalDump({
+    code,
+    timeit: timeit ?? null,
+    argv: argv ?? null,
+    files: files.map(({ name, bytes }) => ({ name, size: bytes.length })),
+    collect: collectLimits(limits),
+  });
   const header = `${nonce} ${String(metadata.length).padStart(10, '0')}\n`;
   return Buffer.concat([Buffer.from(header), metadata, ...files.map(({ bytes }) => bytes), Buffer.from(stdin, 'utf8')]);
 }

@@ -6,20 +6,30 @@ import { DEFAULT_LIMITS, type FileLimits } from '../../sandbox/limits.js';
 
 const LIMITS: FileLimits = { count: 2, fileKb: 1, totalKb: 2, collectS: 1 };
 
-function report(files: Array<[string, string | Buffer]>, leftOut: object = {}): Buffer {
+/** A report as the bootstrap writes it (bootstrap.py's report()). */
+function report(files: Array<[string | Buffer, string | Buffer]>, leftOut: Record<string, number> = {}): Buffer {
   const parts = files.flatMap(([path, content]) => {
-    const data = Buffer.from(content);
-    return [Buffer.from(`${JSON.stringify({ path, size: data.length })}\n`), data];
+    const [name, data] = [Buffer.from(path), Buffer.from(content)];
+    return [Buffer.from(`file ${name.length} ${data.length}\n`), name, data];
   });
-  return Buffer.concat([...parts, Buffer.from(`${JSON.stringify({ left_out: leftOut })}\n`)]);
+  const counts = Object.entries(leftOut).map(([reason, count]) => ` ${reason}=${count}`);
+  return Buffer.concat([...parts, Buffer.from(`left_out${counts.join('')}\n`)]);
 }
 
 describe('reading the files report', () => {
   it('reads files and what was left out', () => {
-    const read = readFilesReport(report([['a.txt', 'A\n{"x"'], ['dir/b.bin', Buffer.from([0, 10, 255])]], { walk: 0 }), LIMITS);
+    const files: Array<[string | Buffer, string | Buffer]> = [
+      ['a.txt', 'A\nfile 1 1\n'],
+      ['dir/b.bin', Buffer.from([0, 10, 255])],
+      ['é space\nnewline', ''],
+      [Buffer.from([0x62, 0xff, 0x2e, 0x74]), 'not UTF-8'], // a name that isn't UTF-8 reads with U+FFFD
+    ];
+    const read = readFilesReport(report(files, { walk: 0 }), { ...LIMITS, count: 4 });
     expect(read.files.map((f) => [f.name, Buffer.from(f.bytes).toString('latin1')])).toEqual([
-      ['a.txt', 'A\n{"x"'],
+      ['a.txt', 'A\nfile 1 1\n'],
       ['dir/b.bin', '\0\n\xff'],
+      ['é space\nnewline', ''],
+      ['b\ufffd.t', 'not UTF-8'],
     ]);
     expect(read.leftOut).toEqual({ walk: 0 });
   });
@@ -41,11 +51,19 @@ describe('reading the files report', () => {
       report([['/etc/passwd', 'x']]),
       report([['a//b', 'x']]),
       report([['./a', 'x']]),
+      report([['', 'x']]),
       report([]).subarray(1),
-      Buffer.from('{"path": "a", "size": 99}\nab'), // shorter than it says
-      Buffer.from('{"path": "a", "size": -1}\n'),
-      Buffer.from('{"left_out": {"stolen": 1}}\n'),
-      Buffer.from(`{"path": "${'a'.repeat(40_000)}", "size": 0}\n{"left_out": {}}\n`),
+      Buffer.from('file 1 99\naab\nleft_out\n'), // shorter than it says
+      Buffer.from('file 1 -1\na\nleft_out\n'),
+      Buffer.from('file 1 01\nax\nleft_out\n'),
+      Buffer.from('file 1 1 1\nax\nleft_out\n'),
+      Buffer.from('left_out stolen=1\n'),
+      Buffer.from('left_out count=-1\n'),
+      Buffer.from('left_out count\n'),
+      Buffer.from('left_out  count=1\n'),
+      Buffer.from('{"left_out": {}}\n'),
+      report([['a'.repeat(5000), '']]), // a longer path than any the sandbox collects
+      Buffer.from(`left_out${' walk=0'.repeat(40)}\n`), // a line longer than any the sandbox writes
     ]) {
       expect(readFilesReport(bad, LIMITS), bad.toString().slice(0, 60)).toEqual({ files: [], leftOut: { unreadable: 0 } });
     }
