@@ -132,6 +132,16 @@ export class DockerSandbox implements Sandbox {
     await this.runner.warmPool?.whenFull(timeoutMs - (Date.now() - started));
   }
 
+  /**
+   * Resolves once the work of the runs so far is done: every used container removed and the pool
+   * full again. For the benchmark.
+   */
+  async whenSettled(timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    await withDeadline(this.runner.drain(), timeoutMs, 'the used sandboxes were not removed in time');
+    await this.whenWarm(timeoutMs - (Date.now() - started));
+  }
+
   close(): Promise<void> {
     return (this.closing ??= this.shutDown());
   }

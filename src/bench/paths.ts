@@ -156,47 +156,52 @@ export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promis
   }
 }
 
+/** `total` calls of `once` from `callers` concurrent callers, each calling again as soon as one ends. */
+async function concurrently(callers: number, total: number, once: () => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next++ < total) await once();
+    }),
+  );
+}
+
 /**
- * The engine's own ceiling: bare containers (no hardening, no attach) created, started, waited
- * for and removed as fast as `callers` can, to put the sandbox throughput in context. This
- * measures Docker itself, so it talks to Docker directly rather than through the sandbox.
+ * One batch of the throughput figure (stats.ts ratesAlternately): `runs` trivial runs through `via`
+ * from `callers` callers, then the wait until `engines`, the sandboxes that did the work, have
+ * removed every used container and refilled their pools. A batch starts with full pools, so it
+ * also pays for leaving them full: it counts a container's whole life for each run.
  */
-export async function engineCeiling(image: string, callers: number, total: number): Promise<number> {
+export async function throughputBatch(via: Sandbox, engines: DockerSandbox[], callers: number, runs: number): Promise<number> {
+  await concurrently(callers, runs, () => runTrivial(via));
+  await Promise.all(engines.map((engine) => engine.whenSettled()));
+  return runs;
+}
+
+/**
+ * One batch of the engine's own ceiling: bare containers (no hardening, no attach) created,
+ * started, waited for and removed, from `callers` callers, to put the sandbox throughput in
+ * context. This measures Docker itself, so it talks to Docker directly rather than through the
+ * sandbox.
+ */
+export async function bareContainersBatch(image: string, callers: number, runs: number): Promise<number> {
   const docker = new Docker();
   // Labelled like sandboxes, so a crash mid-bench leaves nothing the reaper (and leak count) can't see.
   const Labels = sandboxLabels(currentInstance(), Date.now() + 10 * 60_000);
   const spec = { Image: image, Cmd: ['python3', '-c', TRIVIAL], Labels, HostConfig: { NetworkMode: 'none' } };
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next++ < total) {
-        const container = await docker.createContainer(spec);
-        await container.start();
-        await container.wait();
-        await container.remove({ force: true });
-      }
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
+  await concurrently(callers, runs, async () => {
+    const container = await docker.createContainer(spec);
+    await container.start();
+    await container.wait();
+    await container.remove({ force: true });
+  });
+  return runs;
 }
 
 /** Labelled sandbox containers of this process still on the engine (after every sandbox closed). */
 export async function leakedContainers(): Promise<number> {
   const owner = `${LABEL_OWNER}=${hostname()}:${process.pid}`;
   return (await new Docker().listContainers({ all: true, filters: { label: [owner] } })).length;
-}
-
-/** Sustained runs per second with `callers` concurrent callers over `total` runs (a pool should be full first). */
-export async function throughput(sandbox: Sandbox, callers: number, total: number): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next++ < total) await runTrivial(sandbox);
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
 }
 
 /** The process's memory after a run count, during a soak. */

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { openBotSandbox, type DockerSandbox, type Sandbox } from '../sandbox.js';
 import { startRunnerService, type RunnerService } from '../service/start.js';
-import { runTrivial, throughput } from './paths.js';
+import { runTrivial } from './paths.js';
 import { timeAlternately, type LatencySummary } from './stats.js';
 
 /**
@@ -13,7 +13,7 @@ import { timeAlternately, type LatencySummary } from './stats.js';
  * orphans, and this process's other sandboxes (same host and pid, another instance id) look like
  * orphans to it.
  */
-async function onRunners<T>(config: Config, log: Logger, sandboxes: DockerSandbox[], use: (bot: Sandbox) => Promise<T>): Promise<T> {
+export async function onRunners<T>(config: Config, log: Logger, sandboxes: DockerSandbox[], use: (bot: Sandbox) => Promise<T>): Promise<T> {
   const local = { ...config, runner: { ...config.runner, host: '127.0.0.1', port: 0 } };
   const services: RunnerService[] = [];
   let bot: Sandbox | undefined;
@@ -48,23 +48,5 @@ export function runnerHttpPath(
       { in_process: () => runTrivial(sandbox), over_http: () => runTrivial(bot) },
       () => sandbox.whenWarm(),
     );
-  });
-}
-
-/**
- * Runs per second through a runner service in each of `sandboxes`, all on this machine and its
- * engine, from `callers` concurrent callers through the bot's sandbox (which spreads them over the
- * runners). Closes the sandboxes.
- */
-export function runnersThroughput(
-  sandboxes: DockerSandbox[],
-  config: Config,
-  log: Logger,
-  callers: number,
-  total: number,
-): Promise<number> {
-  return onRunners(config, log, sandboxes, async (bot) => {
-    await Promise.all(sandboxes.map((sandbox) => sandbox.whenWarm()));
-    return throughput(bot, callers, total);
   });
 }

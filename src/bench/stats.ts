@@ -76,3 +76,27 @@ export function slope(points: readonly (readonly [x: number, y: number])[]): num
   const middle = slopes.length / 2;
   return Number.isInteger(middle) ? (slopes[middle - 1]! + slopes[middle]!) / 2 : slopes[Math.floor(middle)]!;
 }
+
+/**
+ * Runs per second of each batch, over `rounds` rounds that take the batches in turn, each round
+ * starting one later (a b c, b c a, …), so none is always first or last. A VM's engine drifts by
+ * 15 % within a minute: rates taken minutes apart would compare the moments more than the paths.
+ * A batch returns how many runs it did, and its time includes whatever it waits for after them.
+ */
+export async function ratesAlternately<Name extends string>(
+  rounds: number,
+  batches: Record<Name, () => Promise<number>>,
+): Promise<Record<Name, number>> {
+  const names = Object.keys(batches) as Name[];
+  const totals = new Map(names.map((name) => [name, { runs: 0, ms: 0 }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
+      const started = performance.now();
+      const runs = await batches[name]();
+      const total = totals.get(name)!;
+      total.ms += performance.now() - started;
+      total.runs += runs;
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, totals.get(name)!.runs / (totals.get(name)!.ms / 1000)])) as Record<Name, number>;
+}

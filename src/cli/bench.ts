@@ -5,7 +5,7 @@ import {
   BYSTANDER_GAP_MS,
   bystanderLatency,
   dockerCli,
-  engineCeiling,
+  bareContainersBatch,
   hostPython,
   hostPythonExecutable,
   latencyUnderBombs,
@@ -14,13 +14,14 @@ import {
   plotLatency,
   pooledAndEvaluated,
   sandboxLatency,
+  runTrivial,
   soak,
-  throughput,
+  throughputBatch,
   type BombRuns,
   type SoakSample,
 } from '../bench/paths.js';
-import { runnerHttpPath, runnersThroughput } from '../bench/runners.js';
-import { slope, type LatencySummary } from '../bench/stats.js';
+import { onRunners, runnerHttpPath } from '../bench/runners.js';
+import { ratesAlternately, slope, type LatencySummary } from '../bench/stats.js';
 import { loadConfig, type SandboxConfig } from '../config.js';
 import { Evaluator } from '../evaluator.js';
 import { RunLimiter } from '../limiter.js';
@@ -59,16 +60,22 @@ interface BenchReport {
   /** A bystander's trivial runs, BYSTANDER_GAP_MS apart: alone, then while three users run bombs back to back. */
   /** `bomb_runs`: how each bomb's runs ended, by status (they ran all through `under_bombs`). */
   fairness: { gap_ms: number; idle: LatencySummary; under_bombs: LatencySummary; bomb_runs: BombRuns; p50_ratio: number; p95_ratio: number };
+  /**
+   * Trivial runs per second through a pooled sandbox, each batch timed until the used containers
+   * are removed and the pool is full again. Measured in `throughput_rounds` rounds alternating with
+   * the two-runner and ceiling figures, `throughput_runs` runs of each in all.
+   */
   throughput_rps: number;
   /** Bare `create → start → wait → remove` per second with the same callers: Docker's own ceiling. */
   engine_ceiling_rps: number;
-  /** Sandbox throughput over the engine's ceiling, both from this run. */
+  /** Sandbox throughput over the engine's ceiling, from the same rounds. */
   throughput_vs_ceiling: number;
   /** Through two runner services on this machine, each with a sandbox and pool of its own, from the same callers. */
   two_runners_throughput_rps: number;
   two_runners_vs_ceiling: number;
   throughput_callers: number;
   throughput_runs: number;
+  throughput_rounds: number;
   leaked_containers: number;
   rss_before_mb: number;
   rss_after_mb: number;
@@ -103,8 +110,8 @@ interface Target {
  * two p50s whose runs spread over tens of ms on a small host, which ten runs can't resolve.
  */
 const SIZES = {
-  full: { n: 30, httpRuns: 60, throughputRuns: 300, soakRuns: 10_000 },
-  quick: { n: 10, httpRuns: 30, throughputRuns: 80, soakRuns: 1_000 },
+  full: { n: 30, httpRuns: 60, throughputRuns: 300, throughputRounds: 5, soakRuns: 10_000 },
+  quick: { n: 10, httpRuns: 30, throughputRuns: 80, throughputRounds: 2, soakRuns: 1_000 },
 };
 const CALLERS = 8;
 /** RSS samples over a soak: enough points for a trend, few enough forced GCs not to matter. */
@@ -232,20 +239,30 @@ export async function benchCommand(args: string[]): Promise<number> {
       };
     }
 
-    progress(`throughput: ${CALLERS} callers, ${size.throughputRuns} runs, runc pooled`);
-    const busy = await sandboxFor('runc', poolSize);
-    await busy.whenWarm();
-    const rps = perSecond(await throughput(busy, CALLERS, size.throughputRuns));
-    await busy.close();
     // Two runners sharing one host share its capacity: each takes half the runs at once and keeps
     // half the pool, as an operator splitting one machine would set them.
-    progress(`throughput through two runner services on this machine, each with half the host's concurrency and pool: ${CALLERS} callers, ${size.throughputRuns} runs`);
+    const { throughputRuns, throughputRounds: rounds } = size;
+    progress(
+      `throughput: ${CALLERS} callers, runc pooled: in process, through two runner services on this machine (each with half ` +
+        `the host's concurrency and pool), and Docker's own ceiling (bare containers); ${throughputRuns} runs each, in ${rounds} alternating rounds`,
+    );
+    const perBatch = throughputRuns / rounds;
+    const busy = await sandboxFor('runc', poolSize);
     const half = (count: number) => Math.max(1, Math.ceil(count / 2));
     const runnerSandboxes = [await sandboxFor('runc', half(poolSize)), await sandboxFor('runc', half(poolSize))];
     const halfLimits = { ...config, limiter: { ...config.limiter, concurrency: half(config.limiter.concurrency) } };
-    const twoRunnersRps = perSecond(await runnersThroughput(runnerSandboxes, halfLimits, log, CALLERS, size.throughputRuns));
-    progress(`Docker's own ceiling: bare containers, ${CALLERS} callers`);
-    const ceiling = perSecond(await engineCeiling(defaultPython.image, CALLERS, size.throughputRuns / 2));
+    await Promise.all([busy, ...runnerSandboxes].map((sandbox) => sandbox.whenWarm()));
+    const rates = await onRunners(halfLimits, log, runnerSandboxes, async (bot) => {
+      await runTrivial(bot); // open the bot's connections (untimed), then settle what that run left
+      await Promise.all(runnerSandboxes.map((sandbox) => sandbox.whenSettled()));
+      return ratesAlternately(rounds, {
+        inProcess: () => throughputBatch(busy, [busy], CALLERS, perBatch),
+        twoRunners: () => throughputBatch(bot, runnerSandboxes, CALLERS, perBatch),
+        ceiling: () => bareContainersBatch(defaultPython.image, CALLERS, perBatch),
+      });
+    });
+    await busy.close();
+    const [rps, twoRunnersRps, ceiling] = [rates.inProcess, rates.twoRunners, rates.ceiling].map(perSecond) as [number, number, number];
     const rssAfter = rssMb();
 
     let soaked: Soak | undefined;
@@ -317,7 +334,7 @@ function buildReport(m: {
   rps: number;
   twoRunnersRps: number;
   ceiling: number;
-  size: { throughputRuns: number };
+  size: { throughputRuns: number; throughputRounds: number };
   leaked: number;
   rssBefore: number;
   rssAfter: number;
@@ -348,6 +365,7 @@ function buildReport(m: {
     two_runners_vs_ceiling: ratio(m.twoRunnersRps, m.ceiling),
     throughput_callers: CALLERS,
     throughput_runs: m.size.throughputRuns,
+    throughput_rounds: m.size.throughputRounds,
     leaked_containers: m.leaked,
     rss_before_mb: m.rssBefore,
     rss_after_mb: m.rssAfter,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, slope, summarize, timeAlternately } from '../../src/bench/stats.js';
+import { percentile, ratesAlternately, slope, summarize, timeAlternately } from '../../src/bench/stats.js';
 
 describe('benchmark statistics', () => {
   it('uses nearest-rank percentiles', () => {
@@ -21,6 +21,21 @@ describe('benchmark statistics', () => {
     expect(order).toEqual(['prepare', 'a', 'prepare', 'b', 'prepare', 'a', 'prepare', 'b']);
     expect(Object.keys(summaries)).toEqual(['a', 'b']);
     expect(summaries.a.n).toBe(2);
+  });
+
+  it('measures rates in rounds that take the batches in turn, each round starting one later', async () => {
+    const order: string[] = [];
+    const batch = (name: string, runs: number, ms: number) => async () => {
+      order.push(name);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return runs;
+    };
+    const rates = await ratesAlternately(3, { a: batch('a', 10, 100), b: batch('b', 2, 100), c: batch('c', 1, 10) });
+    expect(order).toEqual(['a', 'b', 'c', 'b', 'c', 'a', 'c', 'a', 'b']);
+    expect(rates.a).toBeGreaterThan(50);
+    expect(rates.a).toBeLessThanOrEqual(100); // 30 runs over at least 300 ms
+    expect(rates.b).toBeLessThanOrEqual(20);
+    expect(rates.a / rates.b).toBeGreaterThan(3);
   });
 
   it('fits a trend that one outlying sample does not move (Theil–Sen)', () => {
