@@ -14,9 +14,10 @@ import type { FilesLeftOut, RunFile } from './result.js';
 
 /**
  * The race-free life of one sandbox container (docs/architecture.md §3):
- * create → attach BEFORE start → register a `next-exit` wait BEFORE start → start   (launch)
+ * create → attach BEFORE start → start                                                (launch)
  * → write the request to stdin and half-close → arm the wall clock once Python is up → on timeout,
- * output cap or a broken end-of-run marker, SIGKILL → drain briefly → look for an OOM kill (execute)
+ * output cap or a broken end-of-run marker, SIGKILL → if the run ended without its marker, ask
+ * Docker for the exit status once the output stream has ended → look for an OOM kill  (execute)
  * → force-remove                                                                      (destroy)
  * A pooled sandbox is simply launched ahead of time; execution is identical.
  */
@@ -24,15 +25,18 @@ import type { FilesLeftOut, RunFile } from './result.js';
 export interface LaunchedSandbox {
   readonly docker: Docker;
   readonly container: Docker.Container;
-  /** Resolves with the exit status code; rejects if the connection to Docker breaks. */
-  readonly exited: Promise<number>;
-  /** False once the process exited or the connection to it broke (a pooled member that died idle). */
+  /**
+   * The exit status code, asked of Docker once the output stream has ended (only a run that ends
+   * without its marker needs it); rejects if Docker can't say.
+   */
+  readonly exitStatus: () => Promise<number>;
+  /** Aborts that question if it is still open (destroy()): a wedged engine may never answer it. */
+  readonly exitQuery: AbortController;
+  /** False once the output stream ended: the process exited, or the connection to it broke (a pooled member that died idle). */
   readonly isAlive: () => boolean;
   readonly launchedAt: number;
   readonly stream: Socket;
   readonly streamEnded: Promise<void>;
-  /** The engine's answer to the exit wait, still streaming until the exit (closed by destroy()). */
-  readonly exitWait: IncomingMessage;
   readonly collector: OutputCollector;
   /** Called once if the output reaches the cap; execute() installs the real handler. */
   onCapped: () => void;
@@ -112,19 +116,18 @@ export async function launch(
       stream.once('close', resolve);
     });
     let alive = true;
-    const { exit, exitWait } = await registerExitWait(docker, container.id);
-    const exited = exit.finally(() => (alive = false));
-    exited.catch(() => {}); // observed later by execute(); an idle pooled member may never be
     streamEnded.then(() => (alive = false));
+    let exitStatus: Promise<number> | null = null;
+    const exitQuery = new AbortController();
     const sandbox: LaunchedSandbox = {
       docker,
       container,
-      exited,
+      exitStatus: () => (exitStatus ??= streamEnded.then(() => readExitStatus(container, exitQuery.signal))),
+      exitQuery,
       isAlive: () => alive,
       launchedAt: Date.now(),
       stream,
       streamEnded,
-      exitWait,
       collector: new OutputCollector(outputCapBytes, () => sandbox.onCapped()),
       onCapped: () => {},
     };
@@ -138,45 +141,16 @@ export async function launch(
 }
 
 /**
- * POST /containers/{id}/wait?condition=next-exit, resolved in two steps. Docker writes the response
- * headers as soon as the waiter is registered, so awaiting them before `start` guarantees the exit
- * can't slip past us (dockerode's own wait() only resolves at exit, hiding that moment).
+ * The exit status of a container whose output stream has ended. Waiting for `not-running` answers
+ * at once for a container that has exited, and only then for one still exiting: asked after the
+ * stream's end, it can't miss the exit. A run that ends with its marker never asks: the marker
+ * carries the exit code, and the engine is spared a call and a connection per run.
  */
-function registerExitWait(docker: Docker, id: string): Promise<{ exit: Promise<number>; exitWait: IncomingMessage }> {
-  return new Promise((registered, failed) => {
-    docker.modem.dial(
-      {
-        path: `/containers/${id}/wait?`, // docker-modem appends the query from options._query
-        method: 'POST',
-        isStream: true,
-        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
-        options: { _query: { condition: 'next-exit' }, _body: {} },
-      },
-      (error: Error | null, response: unknown) => {
-        if (error) return failed(error);
-        const exitWait = response as IncomingMessage;
-        registered({ exit: readExitCode(exitWait), exitWait });
-      },
-    );
-  });
-}
-
-function readExitCode(response: IncomingMessage): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('error', reject);
-    response.on('aborted', () => reject(new Error('the Docker connection closed during the run')));
-    response.on('end', () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { StatusCode?: number };
-        if (typeof body.StatusCode !== 'number') throw new Error('no StatusCode in wait response');
-        resolve(body.StatusCode);
-      } catch {
-        reject(new Error('the Docker connection closed during the run'));
-      }
-    });
-  });
+async function readExitStatus(container: Docker.Container, signal: AbortSignal): Promise<number> {
+  const answer = container.wait({ condition: 'not-running', abortSignal: signal });
+  const { StatusCode } = (await withDeadline(answer, QUICK_CALL_MS, 'Docker did not report an exit')) as { StatusCode?: unknown };
+  if (typeof StatusCode !== 'number') throw new Error('Docker reported an exit without its status');
+  return StatusCode;
 }
 
 /**
@@ -204,9 +178,13 @@ export async function execute(
   sandbox.onCapped = () => stop('output_limit');
 
   const nonce = newNonce();
+  let marked = false; // set the moment the marker is complete: before the stream's end can be seen
   const reportedEnd = new Promise<{ exitCode: number; report: Buffer }>((ended) =>
     sandbox.collector.expectMarker(markerPrefix(nonce), maxReportBytes(limits.files), {
-      ended: (exitCode, report) => ended({ exitCode, report }),
+      ended: (exitCode, report) => {
+        marked = true;
+        ended({ exitCode, report });
+      },
       broken: () => stop('protocol'),
     }),
   );
@@ -237,12 +215,17 @@ export async function execute(
   const startupClock = setTimeout(startClock, limits.startupMs);
   void sandbox.collector.up.then(startClock);
   const abort = whenAborted(signal);
+  // Without its marker, the run ended when the stream did, and only Docker knows the exit status.
+  // (Once the run is over, our own destroy() ends the stream: nothing to ask then.)
+  const unmarkedEnd = sandbox.streamEnded.then(() =>
+    marked || over ? NEVER : sandbox.exitStatus().then((exitCode) => ({ exitCode, report: null })),
+  );
   let end: { exitCode: number; report: Buffer | null } | null;
   try {
     end = await withDeadline(
       Promise.race([
         reportedEnd,
-        sandbox.exited.then((exitCode) => ({ exitCode, report: null })),
+        unmarkedEnd,
         abort.aborted.then(() => null),
       ]),
       limits.startupMs + timeoutMs + collectMs + EXIT_REPORT_GRACE_MS,
@@ -283,6 +266,9 @@ export async function execute(
   if (cause) return { cause, exitCode: end.exitCode, oomKilled, captured, durationMs };
   return { cause, exitCode: end.exitCode, oomKilled, captured, durationMs, returned: NO_FILES };
 }
+
+/** A race entrant that never wins. */
+const NEVER = new Promise<never>(() => {});
 
 /** Exit code of a process killed by SIGKILL (128 + 9). */
 const SIGKILLED = 137;
@@ -344,6 +330,6 @@ async function killContainer(container: Docker.Container): Promise<void> {
  */
 export function destroy(sandbox: LaunchedSandbox, remover: Remover, details: object = {}, after?: Promise<void>): Promise<void> {
   sandbox.stream.destroy();
-  sandbox.exitWait.destroy();
+  sandbox.exitQuery.abort();
   return remover.remove(sandbox.container, details, after);
 }
