@@ -26,11 +26,9 @@ export interface LaunchedSandbox {
   readonly docker: Docker;
   readonly container: Docker.Container;
   /**
-   * The exit status code, asked of Docker once the output stream has ended (only a run that ends
-   * without its marker needs it); rejects if Docker can't say.
+   * Aborts the question for the exit status (readExitStatus) if it is still open (destroy()): a
+   * wedged engine may never answer it.
    */
-  readonly exitStatus: () => Promise<number>;
-  /** Aborts that question if it is still open (destroy()): a wedged engine may never answer it. */
   readonly exitQuery: AbortController;
   /** False once the output stream ended: the process exited, or the connection to it broke (a pooled member that died idle). */
   readonly isAlive: () => boolean;
@@ -117,13 +115,10 @@ export async function launch(
     });
     let alive = true;
     streamEnded.then(() => (alive = false));
-    let exitStatus: Promise<number> | null = null;
-    const exitQuery = new AbortController();
     const sandbox: LaunchedSandbox = {
       docker,
       container,
-      exitStatus: () => (exitStatus ??= streamEnded.then(() => readExitStatus(container, exitQuery.signal))),
-      exitQuery,
+      exitQuery: new AbortController(),
       isAlive: () => alive,
       launchedAt: Date.now(),
       stream,
@@ -146,8 +141,8 @@ export async function launch(
  * stream's end, it can't miss the exit. A run that ends with its marker never asks: the marker
  * carries the exit code, and the engine is spared a call and a connection per run.
  */
-async function readExitStatus(container: Docker.Container, signal: AbortSignal): Promise<number> {
-  const answer = container.wait({ condition: 'not-running', abortSignal: signal });
+async function readExitStatus({ container, exitQuery }: LaunchedSandbox): Promise<number> {
+  const answer = container.wait({ condition: 'not-running', abortSignal: exitQuery.signal });
   const { StatusCode } = (await withDeadline(answer, QUICK_CALL_MS, 'Docker did not report an exit')) as { StatusCode?: unknown };
   if (typeof StatusCode !== 'number') throw new Error('Docker reported an exit without its status');
   return StatusCode;
@@ -218,7 +213,7 @@ export async function execute(
   // Without its marker, the run ended when the stream did, and only Docker knows the exit status.
   // (Once the run is over, our own destroy() ends the stream: nothing to ask then.)
   const unmarkedEnd = sandbox.streamEnded.then(() =>
-    marked || over ? NEVER : sandbox.exitStatus().then((exitCode) => ({ exitCode, report: null })),
+    marked || over ? NEVER : readExitStatus(sandbox).then((exitCode) => ({ exitCode, report: null })),
   );
   let end: { exitCode: number; report: Buffer | null } | null;
   try {

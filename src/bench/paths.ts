@@ -156,12 +156,12 @@ export async function latencyUnderBombs(evaluator: Evaluator, n: number): Promis
   }
 }
 
-/** `total` calls of `once` from `callers` concurrent callers, each calling again as soon as one ends. */
-async function concurrently(callers: number, total: number, once: () => Promise<void>): Promise<void> {
+/** `total` calls of `once` from `callers` concurrent callers (numbered), each calling again as soon as one ends. */
+async function concurrently(callers: number, total: number, once: (caller: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next++ < total) await once();
+    Array.from({ length: callers }, async (_, caller) => {
+      while (next++ < total) await once(caller);
     }),
   );
 }
@@ -220,17 +220,12 @@ export async function soak(
   { total, callers, every, rssMb }: { total: number; callers: number; every: number; rssMb: () => number },
 ): Promise<{ samples: SoakSample[]; failed: number }> {
   const samples: SoakSample[] = [{ runs: 0, rssMb: rssMb() }];
-  let next = 0;
   let done = 0;
   let failed = 0;
-  await Promise.all(
-    Array.from({ length: callers }, async (_, caller) => {
-      while (next++ < total) {
-        const reply = await evaluate(evaluator, `soak${caller}`, TRIVIAL);
-        if (reply.status !== 'ok') failed++;
-        if (++done % every === 0) samples.push({ runs: done, rssMb: rssMb() });
-      }
-    }),
-  );
+  await concurrently(callers, total, async (caller) => {
+    const reply = await evaluate(evaluator, `soak${caller}`, TRIVIAL);
+    if (reply.status !== 'ok') failed++;
+    if (++done % every === 0) samples.push({ runs: done, rssMb: rssMb() });
+  });
   return { samples, failed };
 }
