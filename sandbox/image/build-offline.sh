@@ -27,8 +27,11 @@ debian_packages=$(awk '!/^#/ && NF { print $2 }' "$packages_file" | paste -sd, -
 # is built the way sid's script says.
 script=/usr/share/debootstrap/scripts/$suite
 [[ -e $script ]] || script=/usr/share/debootstrap/scripts/sid
-debootstrap --variant=minbase --include="python3,${debian_packages}" \
+# libnss-myhostname: sandboxes get no hosts file from Docker (sandbox/spec.ts, NetworkDisabled), and
+# this resolves localhost and the sandbox's own name without one.
+debootstrap --variant=minbase --include="python3,libnss-myhostname,${debian_packages}" \
   "$suite" "$rootfs" "$mirror" "$script" >&2
+grep -q '^hosts:.*myhostname' "$rootfs/etc/nsswitch.conf" || sed -i 's/^hosts:.*/hosts:          files myhostname dns/' "$rootfs/etc/nsswitch.conf"
 chroot "$rootfs" python3 -c 'import platform; print(platform.python_version())' > "$version_file"
 
 # What the Dockerfile adds too: the matplotlib backend that turns plt.show() into PNG files, and

@@ -40,6 +40,7 @@ describe('buildContainerSpec', () => {
       LogConfig: { Type: 'none' },
     });
     expect(host.SecurityOpt).toEqual(['no-new-privileges', `seccomp=${SECCOMP_PROFILE_JSON.runc}`]);
+    expect(spec.NetworkDisabled).toBe(true); // Docker's network setup skipped: its own namespace all the same
     expect(spec.User).toBe(`${UID}:${UID}`);
     expect(spec).toMatchObject({ OpenStdin: true, StdinOnce: true, Tty: false, Labels: { a: 'b' } });
   });

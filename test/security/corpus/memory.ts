@@ -116,8 +116,9 @@ export const memoryBombs: AttackClass = {
     {
       // Empty directories take no tmpfs blocks, so the size cap doesn't stop them; their inodes
       // and dentries are kernel memory charged to the sandbox's cgroup (the Sentry's, on gVisor).
+      // A smaller limit: under gVisor, filling 128 MiB this way takes 9–15 s on a 2-vCPU host.
       name: 'an inode flood of empty directories in /tmp → memory',
-      limits: UNTIL_OOM,
+      limits: { ...UNTIL_OOM, memoryMb: 64 },
       code: py`
         import os
         n = 0

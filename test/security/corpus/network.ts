@@ -58,6 +58,19 @@ export const network: AttackClass = {
         ),
     },
     {
+      // Docker's network setup would bind-mount the host's name server list and a hosts file in;
+      // the sandbox has none of it (NetworkDisabled), and the image resolves its own names.
+      name: 'the host’s name servers in /etc/resolv.conf',
+      code: py`
+        import socket
+        for path in ("/etc/resolv.conf", "/etc/hosts"):
+            print(path, "has content" if open(path).read().strip() else "empty")
+        print("localhost", sorted({info[4][0] for info in socket.getaddrinfo("localhost", 80)}))
+      `,
+      expect: (result) =>
+        expectOk(result, lines('/etc/resolv.conf empty', '/etc/hosts empty', "localhost ['127.0.0.1', '::1']")),
+    },
+    {
       name: 'IPv6 connect to an external address',
       code: PROBES + CONNECT + py`
         attempt("tcp [2606:4700:4700::1111]:443", lambda: connect("2606:4700:4700::1111", 443, socket.AF_INET6))
