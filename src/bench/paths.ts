@@ -182,13 +182,14 @@ export async function throughputBatch(via: Sandbox, engines: DockerSandbox[], ca
  * One batch of the engine's own ceiling: bare containers (no hardening, no attach) created,
  * started, waited for and removed, from `callers` callers, to put the sandbox throughput in
  * context. This measures Docker itself, so it talks to Docker directly rather than through the
- * sandbox.
+ * sandbox. `networkSetup`: with Docker's network setup, as `docker run --network none` makes a
+ * container; without it, as sandboxes are made (NetworkDisabled, sandbox/spec.ts).
  */
-export async function bareContainersBatch(image: string, callers: number, runs: number): Promise<number> {
+export async function bareContainersBatch(image: string, callers: number, runs: number, { networkSetup }: { networkSetup: boolean }): Promise<number> {
   const docker = new Docker();
   // Labelled like sandboxes, so a crash mid-bench leaves nothing the reaper (and leak count) can't see.
   const Labels = sandboxLabels(currentInstance(), Date.now() + 10 * 60_000);
-  const spec = { Image: image, Cmd: ['python3', '-c', TRIVIAL], Labels, HostConfig: { NetworkMode: 'none' } };
+  const spec = { Image: image, Cmd: ['python3', '-c', TRIVIAL], Labels, NetworkDisabled: !networkSetup, HostConfig: { NetworkMode: 'none' } };
   await concurrently(callers, runs, async () => {
     const container = await docker.createContainer(spec);
     await container.start();

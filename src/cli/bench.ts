@@ -66,10 +66,17 @@ interface BenchReport {
    * the two-runner and ceiling figures, `throughput_runs` runs of each in all.
    */
   throughput_rps: number;
-  /** Bare `create → start → wait → remove` per second with the same callers: Docker's own ceiling. */
+  /**
+   * Bare `create → start → wait → remove` per second with the same callers, without Docker's
+   * network setup as sandboxes are made: Docker's own ceiling.
+   */
   engine_ceiling_rps: number;
   /** Sandbox throughput over the engine's ceiling, from the same rounds. */
   throughput_vs_ceiling: number;
+  /** The same bare containers with Docker's network setup, as `docker run --network none` makes them. */
+  network_setup_ceiling_rps: number;
+  /** Sandbox throughput over that, from the same rounds: what skipping the setup gains, beyond the ceiling. */
+  throughput_vs_network_setup_ceiling: number;
   /** Through two runner services on this machine, each with a sandbox and pool of its own, from the same callers. */
   two_runners_throughput_rps: number;
   two_runners_vs_ceiling: number;
@@ -245,7 +252,8 @@ export async function benchCommand(args: string[]): Promise<number> {
     const { throughputRuns, throughputRounds: rounds } = size;
     progress(
       `throughput: ${CALLERS} callers, runc pooled: in process, through two runner services on this machine (each with half ` +
-        `the host's concurrency and pool), and Docker's own ceiling (bare containers); ${throughputRuns} runs each, in ${rounds} alternating rounds`,
+        `the host's concurrency and pool), and Docker's own ceiling (bare containers, without and with Docker's network setup); ` +
+        `${throughputRuns} runs each, in ${rounds} alternating rounds`,
     );
     const perBatch = throughputRuns / rounds;
     const busy = await sandboxFor('runc', poolSize);
@@ -259,11 +267,12 @@ export async function benchCommand(args: string[]): Promise<number> {
       return ratesAlternately(rounds, {
         inProcess: () => throughputBatch(busy, [busy], CALLERS, perBatch),
         twoRunners: () => throughputBatch(bot, runnerSandboxes, CALLERS, perBatch),
-        ceiling: () => bareContainersBatch(defaultPython.image, CALLERS, perBatch),
+        ceiling: () => bareContainersBatch(defaultPython.image, CALLERS, perBatch, { networkSetup: false }),
+        networkSetupCeiling: () => bareContainersBatch(defaultPython.image, CALLERS, perBatch, { networkSetup: true }),
       });
     });
     await busy.close();
-    const { inProcess: rps, twoRunners: twoRunnersRps, ceiling } = rates;
+    const { inProcess: rps, twoRunners: twoRunnersRps, ceiling, networkSetupCeiling } = rates;
     const rssAfter = rssMb();
 
     let soaked: Soak | undefined;
@@ -297,6 +306,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       rps,
       twoRunnersRps,
       ceiling,
+      networkSetupCeiling,
       size,
       leaked,
       rssBefore,
@@ -335,6 +345,7 @@ function buildReport(m: {
   rps: number;
   twoRunnersRps: number;
   ceiling: number;
+  networkSetupCeiling: number;
   size: { throughputRuns: number; throughputRounds: number };
   leaked: number;
   rssBefore: number;
@@ -362,6 +373,8 @@ function buildReport(m: {
     throughput_rps: perSecond(m.rps),
     engine_ceiling_rps: perSecond(m.ceiling),
     throughput_vs_ceiling: throughputVsCeiling,
+    network_setup_ceiling_rps: perSecond(m.networkSetupCeiling),
+    throughput_vs_network_setup_ceiling: ratio(m.rps, m.networkSetupCeiling),
     two_runners_throughput_rps: perSecond(m.twoRunnersRps),
     two_runners_vs_ceiling: ratio(m.twoRunnersRps, m.ceiling),
     throughput_callers: CALLERS,
@@ -419,7 +432,8 @@ function table(report: BenchReport): string {
   }
   lines.push(
     `throughput ${report.throughput_rps} runs/s in process, ${report.two_runners_throughput_rps} through two runner services ` +
-      `(${report.throughput_vs_ceiling} and ${report.two_runners_vs_ceiling} of Docker's ceiling for bare containers, ${report.engine_ceiling_rps}/s)`,
+      `(${report.throughput_vs_ceiling} and ${report.two_runners_vs_ceiling} of Docker's ceiling for bare containers, ${report.engine_ceiling_rps}/s; ` +
+      `${report.throughput_vs_network_setup_ceiling} of bare containers with Docker's network setup, ${report.network_setup_ceiling_rps}/s)`,
   );
   lines.push(`RSS ${report.rss_before_mb} → ${report.rss_after_mb} MB`);
   if (report.soak) {
