@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +22,3 @@ export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.ur
 export function sandboxAsset(...parts: string[]): string {
   return join(PACKAGE_ROOT, 'sandbox', ...parts);
 }
-
-/** The in-container bootstrap (see bootstrap.py), passed to `python3 -c`. */
-export const BOOTSTRAP_SOURCE: string = readFileSync(sandboxAsset('bootstrap.py'), 'utf8');
-
-/** What runs the user's program in its own process, started by the bootstrap (see program.py). */
-export const PROGRAM_SOURCE: string = readFileSync(sandboxAsset('program.py'), 'utf8');

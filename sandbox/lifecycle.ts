@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import { whenAborted } from './abort.js';
+import { BOOT_FRAME } from './boot.js';
 import { QUICK_CALL_MS, withDeadline } from './deadline.js';
 import { isGoneError } from './docker-errors.js';
 import { markerPrefix, newNonce } from './end-marker.js';
@@ -14,7 +15,7 @@ import type { FilesLeftOut, RunFile } from './result.js';
 
 /**
  * The race-free life of one sandbox container (docs/architecture.md §3):
- * create → attach BEFORE start → start                                                (launch)
+ * create → attach BEFORE start → start → write the bootstrap to stdin (boot.ts)       (launch)
  * → write the request to stdin and half-close → arm the wall clock once Python is up → on timeout,
  * output cap or a broken end-of-run marker, SIGKILL → if the run ended without its marker, ask
  * Docker for the exit status once the output stream has ended → look for an OOM kill  (execute)
@@ -128,6 +129,7 @@ export async function launch(
     };
     stream.on('data', createDemuxer((name, chunk) => sandbox.collector.push(name, chunk)));
     await container.start();
+    sandbox.stream.write(BOOT_FRAME); // what Python runs: boot.ts
     return sandbox;
   } catch (error) {
     await remover.remove(container);

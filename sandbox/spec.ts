@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import { BOOTSTRAP_SOURCE, PROGRAM_SOURCE } from './assets.js';
+import { BOOT_COMMAND } from './boot.js';
 import { effectivePids, type SandboxLimits, type SandboxRuntime } from './limits.js';
 import type { RunPriority } from './request.js';
 import { SECCOMP_PROFILE_JSON } from './seccomp.js';
@@ -130,9 +130,10 @@ export function buildContainerSpec({ image, runtime, limits, labels, uid, priori
   };
   return {
     Image: image,
-    // Code arrives on stdin (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order.
-    // The program runs in a process of its own, forked by the bootstrap (bootstrap.py says why).
-    Cmd: ['python3', '-u', '-c', BOOTSTRAP_SOURCE, PROGRAM_SOURCE],
+    // A loader that reads the bootstrap from stdin (boot.ts says why), and the user's code arrives
+    // there too (argv caps one argument at 128 KiB); -u keeps stdout/stderr in order. The program
+    // runs in a process of its own, forked by the bootstrap (bootstrap.py says why).
+    Cmd: [...BOOT_COMMAND],
     Env: [...CONTAINER_ENV, ...(preimport.length ? [`SANDPIPER_PREIMPORT=${preimport.join(',')}`] : [])],
     // Never root: without a user namespace, root inside is root on the host. A uid of its own:
     // what Linux budgets per user is this sandbox's alone.

@@ -5,7 +5,7 @@ import { docker, eventually, KILL_ALLOWANCE_MS, leftovers, makeRunner, poolFor, 
 
 /**
  * The Docker engine, except that each sandbox's Python takes `seconds` longer to come up: its
- * program process sleeps first, as an interpreter starting beside CPU hogs on a small host does.
+ * loader sleeps first, as an interpreter starting beside CPU hogs on a small host does.
  */
 function slowStarting(seconds: number): Docker {
   return new Proxy(docker, {
