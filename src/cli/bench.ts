@@ -115,10 +115,12 @@ interface Target {
 /**
  * `httpRuns`: runs each way for the runner's HTTP figure, more than `n`: its target is 2 ms between
  * two p50s whose runs spread over tens of ms on a small host, which ten runs can't resolve.
+ * `throughputRounds`: a multiple of the four throughput batches, so each takes every place in the
+ * rotation equally often (what a batch follows changes what it costs the engine).
  */
 const SIZES = {
-  full: { n: 30, httpRuns: 60, throughputRuns: 300, throughputRounds: 5, soakRuns: 10_000 },
-  quick: { n: 10, httpRuns: 30, throughputRuns: 80, throughputRounds: 2, soakRuns: 1_000 },
+  full: { n: 30, httpRuns: 60, throughputRuns: 400, throughputRounds: 8, soakRuns: 10_000 },
+  quick: { n: 10, httpRuns: 30, throughputRuns: 80, throughputRounds: 4, soakRuns: 1_000 },
 };
 const CALLERS = 8;
 /** RSS samples over a soak: enough points for a trend, few enough forced GCs not to matter. */
