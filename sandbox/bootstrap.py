@@ -44,7 +44,10 @@ def read(fd, count):
     return bytes(data)
 
 
-program_source = read(0, int(read(0, 10)))
+size = read(0, 10)
+if not size.isdigit():
+    os._exit(0)  # stdin closed before program.py came: a pre-started sandbox being discarded
+program_source = read(0, int(size))
 code_out, code_in = os.pipe()
 program = os.fork()
 if program == 0:

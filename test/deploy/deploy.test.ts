@@ -129,7 +129,7 @@ describe('the Dockerfile', () => {
   it('finds the run-time assets where the code reads them', () => {
     const assets = runtimeAssets('bin/sandpiper.js');
     // Not the list itself (that is the code's), only that the search finds what it must.
-    expect(assets).toEqual(expect.arrayContaining(['package.json', 'sandbox/bootstrap.py', 'sandbox/program.py', 'sandbox/image']));
+    expect(assets).toEqual(expect.arrayContaining(['package.json', 'sandbox/bootstrap.py', 'sandbox/loader.py', 'sandbox/program.py', 'sandbox/image']));
     expect(assets.some((asset) => asset.startsWith('dist/'))).toBe(true);
     for (const asset of assets.filter((asset) => !asset.startsWith('dist/'))) expect(existsSync(join(root, asset)), asset).toBe(true);
   });
