@@ -143,7 +143,9 @@ export class Evaluator {
         ...(files ? { files } : {}),
         ...(python ? { python } : {}),
       };
+      let started = false;
       const run = async () => {
+        started = true;
         if (signal.aborted) return notStarted();
         const priority = this.lowPriority.has(who) ? 'low' : 'normal';
         const result = await this.deps.sandbox.run(input, { requestId: request.id, signal, priority });
@@ -154,7 +156,9 @@ export class Evaluator {
         shown = options.indicator?.show().catch((error: unknown) => log.debug({ ...context, err: error }, 'could not show the indicator'));
       };
       // A run cancelled while it waits for its turn is answered at once; its turn then runs nothing.
-      const admission = await untilAborted(this.deps.limiter.schedule(who, run, admitted), signal);
+      // One cancelled once started is the sandbox's to end: it answers at once, with what the
+      // program printed so far.
+      const admission = await untilAborted(this.deps.limiter.schedule(who, run, admitted), signal, () => started);
       // Which Python the result is of, as users choose it: a platform may offer the others.
       const chosen = python ?? choosableVersions(this.deps.pythons)[0];
       const rendered = (result: RunResult): Reply => {
@@ -248,11 +252,13 @@ export class Evaluator {
   }
 }
 
-/** The admission, or undefined if `signal` aborts first. */
-function untilAborted<T>(admission: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+/** The admission, or undefined if `signal` aborts before the run has `started`. */
+function untilAborted<T>(admission: Promise<T>, signal: AbortSignal, started: () => boolean): Promise<T | undefined> {
   if (signal.aborted) return Promise.resolve(undefined);
   return new Promise<T | undefined>((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
+    const onAbort = () => {
+      if (!started()) resolve(undefined);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     admission.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

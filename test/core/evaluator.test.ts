@@ -91,3 +91,41 @@ describe('Evaluator: which Python', () => {
     expect(reply.python).toBeUndefined();
   });
 });
+
+describe('Evaluator: a cancelled run', () => {
+  const asker = { platform: 'console', user: 'u', channel: 'c', trigger: 'console' } as const;
+
+  it('once running, answers with what the program printed before the cancel', async () => {
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    /** Prints "go", then runs until cancelled, and answers with its output as the real sandbox does. */
+    class PrintsThenRuns extends FakeSandbox {
+      override async run(...args: Parameters<FakeSandbox['run']>) {
+        return { ...(await super.run(...args)), output: 'go\n', stdout: 'go\n' };
+      }
+    }
+    const fake = new PrintsThenRuns(() => (started(), new Promise(() => {})));
+    const cancel = new AbortController();
+    const reply = makeEvaluator(fake).evaluate(runRequest(asker, { kind: 'run', code: 'print("go")' }), CONSOLE, { signal: cancel.signal });
+    await running;
+    cancel.abort();
+    const { statusLine, text } = await reply;
+    expect([statusLine, text]).toEqual(['🛑 cancelled', expect.stringContaining('go')]);
+  });
+
+  it('while it waits for its turn, is answered at once, and nothing runs', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const fake = new FakeSandbox(async () => (await held, {}));
+    const evaluator = makeEvaluator(fake, loadConfig({ LIMIT_CONCURRENCY: '1' }));
+    const first = evaluator.evaluate(runRequest({ ...asker, user: 'a' }, { kind: 'run', code: 'print(1)' }), CONSOLE);
+    const cancel = new AbortController();
+    const waiting = evaluator.evaluate(runRequest({ ...asker, user: 'b' }, { kind: 'run', code: 'print(2)' }), CONSOLE, { signal: cancel.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    cancel.abort();
+    expect((await waiting).statusLine).toMatch(/cancelled/);
+    release();
+    await first;
+    expect(fake.calls).toHaveLength(1);
+  });
+});
