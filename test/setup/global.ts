@@ -27,6 +27,7 @@ export async function setup(): Promise<void> {
 export async function teardown(): Promise<void> {
   const left = await new Docker().listContainers({ all: true, filters: { label: [`${LABEL_SANDBOX}=1`] } });
   if (left.length) {
+    process.exitCode = 1; // vitest prints an error thrown here, but exits 0 all the same
     throw new Error(`${left.length} sandbox container(s) left after the suite: ${left.map((c) => c.Id.slice(0, 12)).join(', ')}`);
   }
 }
