@@ -1,6 +1,6 @@
-# Runs inside the sandbox, under tini, started by loader.py, which reads it from stdin. It reads
-# program.py's source from there too (sandbox/boot.ts), forks the program's process at once, then
-# reads one framed request from stdin
+# Runs inside the sandbox, under tini, started by loader.py, which reads it and program.py's source
+# (sys.argv[1]) from stdin (sandbox/boot.ts). It forks the program's process at once, then reads
+# one framed request from stdin
 # (sandbox/request.ts): a header "<nonce> <metadata byte count, 10 digits>\n", the metadata in
 # marshal (the code, how to run it, the input files' names and sizes, the limits for collecting
 # files), then the input files' bytes. It writes the input files to the working directory and hands
@@ -32,28 +32,12 @@ for prebuilt, cache in PREBUILT_CACHES.items():
     for name in names:
         os.symlink(os.path.join(prebuilt, name), os.path.join(cache, name))
 
-
-def read(fd, count):
-    """Up to `count` bytes from `fd`: fewer only at its end."""
-    data = bytearray()
-    while len(data) < count:
-        chunk = os.read(fd, min(count - len(data), 1 << 20))
-        if not chunk:
-            break
-        data += chunk
-    return bytes(data)
-
-
-size = read(0, 10)
-if not size.isdigit():
-    os._exit(0)  # stdin closed before program.py came: a pre-started sandbox being discarded
-program_source = read(0, int(size))
 code_out, code_in = os.pipe()
 program = os.fork()
 if program == 0:
     try:
         os.close(code_in)
-        sys.argv = ["-c", str(code_out)]
+        program_source, sys.argv = sys.argv[1], ["-c", str(code_out)]
         exec(compile(program_source, "<program>", "exec"), {"__name__": "__program__"})
     finally:
         os._exit(70)  # program.py ends with os._exit: never fall through into the part below
@@ -73,6 +57,17 @@ def write_all(fd, data):
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def read(fd, count):
+    """Up to `count` bytes from `fd`: fewer only at its end."""
+    data = bytearray()
+    while len(data) < count:
+        chunk = os.read(fd, min(count - len(data), 1 << 20))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
 
 
 # A header of fixed length, then exactly the metadata and the files: not one byte of the program's

@@ -1,6 +1,7 @@
-# The sandbox's command line (python3 -u -c <this file>): reads the bootstrap from stdin, as 10
-# digits of length then the source (sandbox/boot.ts), and runs it.
-import os
+# The sandbox's command line (python3 -u -c <this file>): reads the bootstrap and program.py from
+# stdin, each as 10 digits of length then the source (sandbox/boot.ts), and runs the bootstrap
+# with program.py's source as sys.argv[1].
+import os, sys
 
 
 def take(count):
@@ -13,4 +14,6 @@ def take(count):
     return data
 
 
-exec(compile(take(int(take(10))), "<bootstrap>", "exec"))
+bootstrap = take(int(take(10)))
+sys.argv = ["-c", take(int(take(10)))]
+exec(compile(bootstrap, "<bootstrap>", "exec"))
